@@ -1,0 +1,396 @@
+package jsonc
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// maxDepth bounds nesting so that hostile input cannot exhaust the stack.
+const maxDepth = 256
+
+// Parse parses text as JSONC. It never fails and never stops early: every
+// syntax error is recorded in Document.Errors and parsing goes on, so the
+// tree holds everything that could be recognised.
+func Parse(text []byte) *Document {
+	d := &Document{Text: text, Lines: NewLines(text)}
+	p := &parser{text: text, src: string(text)}
+	p.s = scanner{text: text, errs: &p.errs}
+	d.Root = p.parseRoot()
+	d.Errors = p.errs
+	return d
+}
+
+type parser struct {
+	text    []byte
+	src     string // text as one string: values are substrings of it, not copies
+	s       scanner
+	buf     [2]token // lookahead
+	nbuf    int
+	errs    []Error   // shared with the scanner
+	closers []tokKind // brackets waiting to be closed, innermost last
+	nodes   []Node    // slabs: one allocation for many nodes and props
+	props   []Prop
+}
+
+func (p *parser) peek(i int) token {
+	for p.nbuf <= i {
+		p.buf[p.nbuf] = p.s.next()
+		p.nbuf++
+	}
+	return p.buf[i]
+}
+
+func (p *parser) take() token {
+	t := p.peek(0)
+	p.buf[0] = p.buf[1]
+	p.nbuf--
+	return t
+}
+
+func (p *parser) node(n Node) *Node {
+	if len(p.nodes) == 0 {
+		p.nodes = make([]Node, 256)
+	}
+	p.nodes[0] = n
+	ptr := &p.nodes[0]
+	p.nodes = p.nodes[1:]
+	return ptr
+}
+
+func (p *parser) prop(pr Prop) *Prop {
+	if len(p.props) == 0 {
+		p.props = make([]Prop, 128)
+	}
+	p.props[0] = pr
+	ptr := &p.props[0]
+	p.props = p.props[1:]
+	return ptr
+}
+
+func (p *parser) errorf(start, end int, code, msg string) {
+	p.errs = append(p.errs, Error{Start: start, End: end, Code: code, Message: msg})
+}
+
+func (p *parser) tokText(t token) string { return p.src[t.start:t.end] }
+
+func (p *parser) parseRoot() *Node {
+	var root *Node
+	for root == nil {
+		t := p.peek(0)
+		if t.kind == tEOF {
+			p.errorf(t.start, t.end, ErrEmpty, "expected a JSON value: the document is empty")
+			return nil
+		}
+		if root = p.parseValue(nil); root == nil {
+			p.take()
+			p.errorf(t.start, t.end, ErrUnexpected, "unexpected '"+p.tokText(t)+"': expected a JSON value")
+		}
+	}
+	if t := p.peek(0); t.kind != tEOF {
+		start, end := t.start, t.end
+		for t.kind != tEOF {
+			end = p.take().end
+			t = p.peek(0)
+		}
+		p.errorf(start, end, ErrTrailingContent, "unexpected text after the end of the document")
+	}
+	return root
+}
+
+// startsValue reports whether the lookahead begins a value, as opposed to
+// the next member's key ("key": followed by a new "key2": line).
+func (p *parser) startsValue() bool {
+	switch p.peek(0).kind {
+	case tLBrace, tLBracket, tNumber:
+		return true
+	case tString, tWord:
+		return p.peek(1).kind != tColon
+	}
+	return false
+}
+
+func (p *parser) parseValue(parent *Node) *Node {
+	t := p.peek(0)
+	switch t.kind {
+	case tLBrace, tLBracket:
+		if len(p.closers) >= maxDepth {
+			return p.skipDeep(parent)
+		}
+		if t.kind == tLBrace {
+			return p.parseObject(parent)
+		}
+		return p.parseArray(parent)
+	case tString:
+		p.take()
+		return p.stringNode(t, parent)
+	case tNumber:
+		p.take()
+		n := p.node(Node{Kind: Number, Start: t.start, End: t.end, Value: p.tokText(t), Parent: parent})
+		if !validNumber(p.text[t.start:t.end]) {
+			p.errorf(t.start, t.end, ErrInvalidNumber, "invalid number '"+n.Value+"'")
+		}
+		return n
+	case tWord:
+		p.take()
+		n := p.node(Node{Start: t.start, End: t.end, Value: p.tokText(t), Parent: parent})
+		switch n.Value {
+		case "true", "false":
+			n.Kind = Bool
+		case "null":
+			n.Kind = Null
+		default:
+			p.errorf(t.start, t.end, ErrUnexpected, "unexpected '"+n.Value+"': expected a value (strings need double quotes)")
+		}
+		return n
+	}
+	return nil
+}
+
+// skipDeep consumes a too deeply nested value whole and returns it as an
+// Invalid node.
+func (p *parser) skipDeep(parent *Node) *Node {
+	open := p.take()
+	n := p.node(Node{Kind: Invalid, Start: open.start, End: open.end, Parent: parent})
+	p.errorf(open.start, open.end, ErrUnexpected, "nesting is too deep")
+	for depth := 1; depth > 0; {
+		t := p.take()
+		switch t.kind {
+		case tEOF:
+			return n
+		case tLBrace, tLBracket:
+			depth++
+		case tRBrace, tRBracket:
+			depth--
+		}
+		n.End = t.end
+	}
+	n.Closed = true
+	return n
+}
+
+// closedFurtherOut reports whether a bracket of kind k is open outside the
+// innermost container, so that seeing k means the innermost one was left open.
+func (p *parser) closedFurtherOut(k tokKind) bool {
+	for i := len(p.closers) - 2; i >= 0; i-- {
+		if p.closers[i] == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *parser) parseObject(parent *Node) *Node {
+	open := p.take()
+	n := p.node(Node{Kind: Object, Start: open.start, Parent: parent})
+	p.closers = append(p.closers, tRBrace)
+	defer func() { p.closers = p.closers[:len(p.closers)-1] }()
+	needComma := false
+	for {
+		t := p.peek(0)
+		switch t.kind {
+		case tRBrace:
+			p.take()
+			n.End, n.Closed = t.end, true
+			return n
+		case tEOF, tRBracket:
+			if t.kind == tEOF || p.closedFurtherOut(tRBracket) {
+				p.errorf(open.start, open.end, ErrUnterminated, "object is not closed: missing '}'")
+				n.End = t.start
+				return n
+			}
+			p.take()
+			p.errorf(t.start, t.end, ErrUnexpected, "unexpected ']': expected a property or '}'")
+		case tComma:
+			p.take()
+			if !needComma {
+				p.errorf(t.start, t.end, ErrUnexpected, "unexpected ',': expected a property or '}'")
+			}
+			needComma = false
+		case tColon:
+			p.take()
+			p.errorf(t.start, t.end, ErrUnexpected, "unexpected ':': expected a property name")
+		case tLBrace, tLBracket:
+			p.errorf(t.start, t.end, ErrInvalidKey, "expected a property name in double quotes")
+			p.parseValue(n)
+			needComma = true
+		default: // string, word or number: a member
+			if needComma {
+				p.errorf(t.start, t.end, ErrMissingComma, "missing ',' before this property")
+			}
+			prop := p.parseMember(n)
+			n.Props = append(n.Props, prop)
+			// After a member with no value the error is already said.
+			needComma = prop.Value != nil
+		}
+	}
+}
+
+func (p *parser) parseMember(obj *Node) *Prop {
+	kt := p.take()
+	key := p.stringNode(kt, obj)
+	if kt.kind != tString {
+		key.Kind, key.Value, key.Closed = String, p.tokText(kt), false
+		p.errorf(kt.start, kt.end, ErrInvalidKey, "property names must be in double quotes")
+	}
+	prop := p.prop(Prop{Key: key, Colon: -1, Start: kt.start, End: kt.end})
+	switch t := p.peek(0); {
+	case t.kind == tColon:
+		p.take()
+		prop.Colon, prop.End = t.start, t.end
+		if !p.startsValue() {
+			p.errorf(t.start, t.end, ErrMissingValue, "missing value after ':'")
+			return prop
+		}
+	case p.startsValue():
+		p.errorf(kt.start, kt.end, ErrMissingColon, "missing ':' after the property name")
+	default:
+		p.errorf(kt.start, kt.end, ErrMissingColon, "missing ':' and a value after the property name")
+		return prop
+	}
+	prop.Value = p.parseValue(obj)
+	prop.End = prop.Value.End
+	return prop
+}
+
+func (p *parser) parseArray(parent *Node) *Node {
+	open := p.take()
+	n := p.node(Node{Kind: Array, Start: open.start, Parent: parent})
+	p.closers = append(p.closers, tRBracket)
+	defer func() { p.closers = p.closers[:len(p.closers)-1] }()
+	needComma := false
+	for {
+		t := p.peek(0)
+		switch t.kind {
+		case tRBracket:
+			p.take()
+			n.End, n.Closed = t.end, true
+			return n
+		case tEOF, tRBrace:
+			if t.kind == tEOF || p.closedFurtherOut(tRBrace) {
+				p.errorf(open.start, open.end, ErrUnterminated, "array is not closed: missing ']'")
+				n.End = t.start
+				return n
+			}
+			p.take()
+			p.errorf(t.start, t.end, ErrUnexpected, "unexpected '}': expected a value or ']'")
+		case tComma:
+			p.take()
+			if !needComma {
+				p.errorf(t.start, t.end, ErrMissingValue, "missing value before ','")
+			}
+			needComma = false
+		case tColon:
+			p.take()
+			p.errorf(t.start, t.end, ErrUnexpected, "unexpected ':' in an array")
+		default:
+			if needComma {
+				p.errorf(t.start, t.end, ErrMissingComma, "missing ',' before this value")
+			}
+			n.Items = append(n.Items, p.parseValue(n))
+			needComma = true
+		}
+	}
+}
+
+// stringNode decodes a string token into a String node.
+func (p *parser) stringNode(t token, parent *Node) *Node {
+	n := p.node(Node{Kind: String, Start: t.start, End: t.end, Closed: t.closed, Parent: parent})
+	if t.kind != tString {
+		return n
+	}
+	end := t.end
+	if t.closed {
+		end--
+	}
+	if bytes.IndexByte(p.text[t.start+1:end], '\\') < 0 {
+		n.Value = p.src[t.start+1 : end]
+	} else {
+		n.Value = p.decode(p.text[t.start+1:end], t.start+1)
+	}
+	return n
+}
+
+// decode resolves the escapes of a string body that starts at offset base.
+func (p *parser) decode(body []byte, base int) string {
+	var b strings.Builder
+	b.Grow(len(body))
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if c != '\\' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+1 >= len(body) {
+			p.errorf(base+i, base+i+1, ErrInvalidEscape, "incomplete escape sequence")
+			break
+		}
+		i++
+		switch body[i] {
+		case '"', '\\', '/':
+			b.WriteByte(body[i])
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'u':
+			r, n := decodeU(body[i+1:])
+			if n == 0 {
+				p.errorf(base+i-1, base+i+1, ErrInvalidEscape, "invalid unicode escape: expected 4 hex digits after \\u")
+				continue
+			}
+			i += n
+			b.WriteRune(r)
+		default:
+			_, size := utf8.DecodeRune(body[i:])
+			p.errorf(base+i-1, base+i+size, ErrInvalidEscape, "invalid escape sequence '\\"+string(body[i:i+size])+"'")
+			b.Write(body[i : i+size])
+			i += size - 1
+		}
+	}
+	return b.String()
+}
+
+// decodeU decodes the XXXX after \u, joining a surrogate pair written as
+// \uD83D\uDE00. It returns the rune and the bytes consumed, 0 when invalid.
+func decodeU(s []byte) (rune, int) {
+	r, ok := hex4(s)
+	if !ok {
+		return 0, 0
+	}
+	if utf16.IsSurrogate(r) && len(s) >= 10 && s[4] == '\\' && s[5] == 'u' {
+		if r2, ok := hex4(s[6:]); ok {
+			if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
+				return pair, 10
+			}
+		}
+	}
+	return r, 4
+}
+
+func hex4(s []byte) (rune, bool) {
+	if len(s) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range s[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
+}
