@@ -40,7 +40,10 @@ func (k Kind) String() string {
 // Node is one JSON value. Start and End are byte offsets, End exclusive; a
 // string's range includes its quotes.
 type Node struct {
-	Kind       Kind
+	Kind Kind
+	// Closed reports whether an Object or Array has its closing bracket,
+	// or a String its closing quote.
+	Closed     bool
 	Start, End int
 	// Value is the decoded text of a String (escapes resolved), or the
 	// literal text of a Number, Bool ("true"/"false") or Null.
@@ -49,9 +52,6 @@ type Node struct {
 	Props []*Prop
 	// Items are an Array's elements in source order.
 	Items []*Node
-	// Closed reports whether an Object or Array has its closing bracket,
-	// or a String its closing quote.
-	Closed bool
 	// Parent is the enclosing Object or Array node, nil for the root.
 	Parent *Node
 }

@@ -30,8 +30,16 @@ type parser struct {
 	nbuf    int
 	errs    []Error   // shared with the scanner
 	closers []tokKind // brackets waiting to be closed, innermost last
-	nodes   []Node    // slabs: one allocation for many nodes and props
-	props   []Prop
+	// Slabs: one allocation for many nodes, props and child lists.
+	nodes    []Node
+	props    []Prop
+	propPtrs []*Prop
+	nodePtrs []*Node
+	// Children of the containers being parsed, innermost last; a
+	// container takes its own from the top when it closes, so that each
+	// child list is allocated once, at its exact size.
+	propStack []*Prop
+	itemStack []*Node
 }
 
 func (p *parser) peek(i int) token {
@@ -49,24 +57,57 @@ func (p *parser) take() token {
 	return t
 }
 
-func (p *parser) node(n Node) *Node {
+func (p *parser) node(kind Kind, start, end int, parent *Node) *Node {
 	if len(p.nodes) == 0 {
-		p.nodes = make([]Node, 256)
+		p.nodes = make([]Node, 512)
 	}
-	p.nodes[0] = n
-	ptr := &p.nodes[0]
+	n := &p.nodes[0]
 	p.nodes = p.nodes[1:]
-	return ptr
+	n.Kind, n.Start, n.End, n.Parent = kind, start, end, parent
+	return n
 }
 
-func (p *parser) prop(pr Prop) *Prop {
+func (p *parser) prop(key *Node) *Prop {
 	if len(p.props) == 0 {
-		p.props = make([]Prop, 128)
+		p.props = make([]Prop, 256)
 	}
-	p.props[0] = pr
-	ptr := &p.props[0]
+	pr := &p.props[0]
 	p.props = p.props[1:]
-	return ptr
+	pr.Key, pr.Colon, pr.Start, pr.End = key, -1, key.Start, key.End
+	return pr
+}
+
+// popProps moves the props above base off the stack into an exactly sized
+// list.
+func (p *parser) popProps(base int) []*Prop {
+	k := len(p.propStack) - base
+	if k == 0 {
+		return nil
+	}
+	if cap(p.propPtrs)-len(p.propPtrs) < k {
+		p.propPtrs = make([]*Prop, 0, max(1024, k))
+	}
+	at := len(p.propPtrs)
+	p.propPtrs = append(p.propPtrs, p.propStack[base:]...)
+	clear(p.propStack[base:])
+	p.propStack = p.propStack[:base]
+	return p.propPtrs[at : at+k : at+k]
+}
+
+// popItems is popProps for array items.
+func (p *parser) popItems(base int) []*Node {
+	k := len(p.itemStack) - base
+	if k == 0 {
+		return nil
+	}
+	if cap(p.nodePtrs)-len(p.nodePtrs) < k {
+		p.nodePtrs = make([]*Node, 0, max(1024, k))
+	}
+	at := len(p.nodePtrs)
+	p.nodePtrs = append(p.nodePtrs, p.itemStack[base:]...)
+	clear(p.itemStack[base:])
+	p.itemStack = p.itemStack[:base]
+	return p.nodePtrs[at : at+k : at+k]
 }
 
 func (p *parser) errorf(start, end int, code, msg string) {
@@ -127,14 +168,16 @@ func (p *parser) parseValue(parent *Node) *Node {
 		return p.stringNode(t, parent)
 	case tNumber:
 		p.take()
-		n := p.node(Node{Kind: Number, Start: t.start, End: t.end, Value: p.tokText(t), Parent: parent})
+		n := p.node(Number, t.start, t.end, parent)
+		n.Value = p.tokText(t)
 		if !validNumber(p.text[t.start:t.end]) {
 			p.errorf(t.start, t.end, ErrInvalidNumber, "invalid number '"+n.Value+"'")
 		}
 		return n
 	case tWord:
 		p.take()
-		n := p.node(Node{Start: t.start, End: t.end, Value: p.tokText(t), Parent: parent})
+		n := p.node(Invalid, t.start, t.end, parent)
+		n.Value = p.tokText(t)
 		switch n.Value {
 		case "true", "false":
 			n.Kind = Bool
@@ -152,7 +195,7 @@ func (p *parser) parseValue(parent *Node) *Node {
 // Invalid node.
 func (p *parser) skipDeep(parent *Node) *Node {
 	open := p.take()
-	n := p.node(Node{Kind: Invalid, Start: open.start, End: open.end, Parent: parent})
+	n := p.node(Invalid, open.start, open.end, parent)
 	p.errorf(open.start, open.end, ErrUnexpected, "nesting is too deep")
 	for depth := 1; depth > 0; {
 		t := p.take()
@@ -183,9 +226,16 @@ func (p *parser) closedFurtherOut(k tokKind) bool {
 
 func (p *parser) parseObject(parent *Node) *Node {
 	open := p.take()
-	n := p.node(Node{Kind: Object, Start: open.start, Parent: parent})
+	n := p.node(Object, open.start, open.start, parent)
+	base := len(p.propStack)
 	p.closers = append(p.closers, tRBrace)
-	defer func() { p.closers = p.closers[:len(p.closers)-1] }()
+	p.objectBody(n, open)
+	p.closers = p.closers[:len(p.closers)-1]
+	n.Props = p.popProps(base)
+	return n
+}
+
+func (p *parser) objectBody(n *Node, open token) {
 	needComma := false
 	for {
 		t := p.peek(0)
@@ -193,12 +243,12 @@ func (p *parser) parseObject(parent *Node) *Node {
 		case tRBrace:
 			p.take()
 			n.End, n.Closed = t.end, true
-			return n
+			return
 		case tEOF, tRBracket:
 			if t.kind == tEOF || p.closedFurtherOut(tRBracket) {
 				p.errorf(open.start, open.end, ErrUnterminated, "object is not closed: missing '}'")
 				n.End = t.start
-				return n
+				return
 			}
 			p.take()
 			p.errorf(t.start, t.end, ErrUnexpected, "unexpected ']': expected a property or '}'")
@@ -220,7 +270,7 @@ func (p *parser) parseObject(parent *Node) *Node {
 				p.errorf(t.start, t.end, ErrMissingComma, "missing ',' before this property")
 			}
 			prop := p.parseMember(n)
-			n.Props = append(n.Props, prop)
+			p.propStack = append(p.propStack, prop)
 			// After a member with no value the error is already said.
 			needComma = prop.Value != nil
 		}
@@ -234,7 +284,7 @@ func (p *parser) parseMember(obj *Node) *Prop {
 		key.Kind, key.Value, key.Closed = String, p.tokText(kt), false
 		p.errorf(kt.start, kt.end, ErrInvalidKey, "property names must be in double quotes")
 	}
-	prop := p.prop(Prop{Key: key, Colon: -1, Start: kt.start, End: kt.end})
+	prop := p.prop(key)
 	switch t := p.peek(0); {
 	case t.kind == tColon:
 		p.take()
@@ -256,9 +306,16 @@ func (p *parser) parseMember(obj *Node) *Prop {
 
 func (p *parser) parseArray(parent *Node) *Node {
 	open := p.take()
-	n := p.node(Node{Kind: Array, Start: open.start, Parent: parent})
+	n := p.node(Array, open.start, open.start, parent)
+	base := len(p.itemStack)
 	p.closers = append(p.closers, tRBracket)
-	defer func() { p.closers = p.closers[:len(p.closers)-1] }()
+	p.arrayBody(n, open)
+	p.closers = p.closers[:len(p.closers)-1]
+	n.Items = p.popItems(base)
+	return n
+}
+
+func (p *parser) arrayBody(n *Node, open token) {
 	needComma := false
 	for {
 		t := p.peek(0)
@@ -266,12 +323,12 @@ func (p *parser) parseArray(parent *Node) *Node {
 		case tRBracket:
 			p.take()
 			n.End, n.Closed = t.end, true
-			return n
+			return
 		case tEOF, tRBrace:
 			if t.kind == tEOF || p.closedFurtherOut(tRBrace) {
 				p.errorf(open.start, open.end, ErrUnterminated, "array is not closed: missing ']'")
 				n.End = t.start
-				return n
+				return
 			}
 			p.take()
 			p.errorf(t.start, t.end, ErrUnexpected, "unexpected '}': expected a value or ']'")
@@ -288,7 +345,7 @@ func (p *parser) parseArray(parent *Node) *Node {
 			if needComma {
 				p.errorf(t.start, t.end, ErrMissingComma, "missing ',' before this value")
 			}
-			n.Items = append(n.Items, p.parseValue(n))
+			p.itemStack = append(p.itemStack, p.parseValue(n))
 			needComma = true
 		}
 	}
@@ -296,7 +353,8 @@ func (p *parser) parseArray(parent *Node) *Node {
 
 // stringNode decodes a string token into a String node.
 func (p *parser) stringNode(t token, parent *Node) *Node {
-	n := p.node(Node{Kind: String, Start: t.start, End: t.end, Closed: t.closed, Parent: parent})
+	n := p.node(String, t.start, t.end, parent)
+	n.Closed = t.closed
 	if t.kind != tString {
 		return n
 	}

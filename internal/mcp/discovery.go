@@ -1,0 +1,152 @@
+package mcp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"mcpls/internal/console"
+)
+
+// Resync lists the whole catalog again (every page of what the server
+// advertises) and replaces the session's catalog.
+func (s *Session) Resync(ctx context.Context) (Catalog, error) {
+	conn, err := s.current()
+	if err != nil {
+		return Catalog{}, err
+	}
+	cat, err := s.list(ctx, conn)
+	if err != nil && conn.wire != nil && conn.wire.sessionGone.Load() {
+		if conn, err = s.reinitialize(ctx, conn); err == nil {
+			cat, err = s.list(ctx, conn)
+		}
+	}
+	if err != nil {
+		return Catalog{}, err
+	}
+	s.mu.Lock()
+	s.catalog, s.schemas = cat, map[string]*jsonschema.Schema{}
+	s.mu.Unlock()
+	return cat, nil
+}
+
+// list discovers everything the server advertises, bounded by the
+// target's maximum timeout.
+func (s *Session) list(ctx context.Context, conn *connection) (Catalog, error) {
+	_, max := s.target.timeouts()
+	ctx, cancel := context.WithTimeout(ctx, max)
+	defer cancel()
+	res := conn.cs.InitializeResult()
+	cat := Catalog{ProtocolVersion: res.ProtocolVersion, Instructions: res.Instructions,
+		Tools: []Tool{}, Prompts: []Prompt{}, Resources: []Resource{}, Templates: []ResourceTemplate{}}
+	if res.ServerInfo != nil {
+		cat.Server = ServerInfo{Name: res.ServerInfo.Name, Title: res.ServerInfo.Title, Version: res.ServerInfo.Version}
+	}
+	caps := res.Capabilities
+	if caps == nil {
+		caps = &sdk.ServerCapabilities{}
+	}
+	cat.Capabilities, _ = json.Marshal(caps)
+	var err error
+	if caps.Tools != nil {
+		err = collect(conn.cs.Tools(ctx, nil), &cat.Tools)
+	}
+	if err == nil && caps.Prompts != nil {
+		err = collect(conn.cs.Prompts(ctx, nil), &cat.Prompts)
+	}
+	if err == nil && caps.Resources != nil {
+		err = collect(conn.cs.Resources(ctx, nil), &cat.Resources)
+		if err == nil {
+			err = collect(conn.cs.ResourceTemplates(ctx, nil), &cat.Templates)
+		}
+	}
+	if err != nil {
+		return Catalog{}, s.callError(ctx, nil, conn, "discovery", err)
+	}
+	s.em.event(console.LevelInfo, "catalog: %d tools, %d prompts, %d resources, %d templates",
+		len(cat.Tools), len(cat.Prompts), len(cat.Resources), len(cat.Templates))
+	return cat, nil
+}
+
+// collect drains a paginating SDK iterator (it follows nextCursor) into
+// our own types through their shared JSON shape.
+func collect[S any, T any](seq iter.Seq2[S, error], out *[]T) error {
+	for item, err := range seq {
+		if err != nil {
+			return err
+		}
+		var v T
+		if err := convert(item, &v); err != nil {
+			return err
+		}
+		*out = append(*out, v)
+	}
+	return nil
+}
+
+// convert copies src into dst through JSON: our types mirror the wire.
+func convert(src, dst any) error {
+	raw, err := json.Marshal(src)
+	if err != nil {
+		return fmt.Errorf("encoding %T: %w", src, err)
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return fmt.Errorf("decoding %T: %w", dst, err)
+	}
+	return nil
+}
+
+// requestRelist asks the watcher to re-list; it never blocks, so the SDK's
+// notification handlers can call it.
+func (s *Session) requestRelist() {
+	select {
+	case s.relist <- struct{}{}:
+	default:
+	}
+}
+
+// watchLists re-lists after list_changed notifications, one at a time.
+func (s *Session) watchLists() {
+	defer s.wg.Done()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-s.relist:
+		}
+		cat, err := s.Resync(s.ctx)
+		if err != nil {
+			if s.ctx.Err() == nil {
+				s.em.event(console.LevelWarning, "re-listing after list_changed: %v", err)
+			}
+			continue
+		}
+		if s.opts.OnCatalog != nil {
+			s.opts.OnCatalog(cat)
+		}
+	}
+}
+
+// hasCapability reports whether the server advertised a capability.
+func (s *Session) hasCapability(name string) bool {
+	var caps map[string]json.RawMessage
+	_ = json.Unmarshal(s.Catalog().Capabilities, &caps)
+	_, ok := caps[name]
+	return ok
+}
+
+// tool finds a tool of the catalog by name.
+func (s *Session) tool(name string) (Tool, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range s.catalog.Tools {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return Tool{}, false
+}

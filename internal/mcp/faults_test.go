@@ -1,0 +1,228 @@
+package mcp_test
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"mcpls/internal/console"
+	"mcpls/internal/mcp"
+	"mcpls/internal/mcptest"
+)
+
+func TestSessionExpiredReinitializes(t *testing.T) {
+	srv := mcptest.StartHTTP(t, mcptest.NewServer(mcptest.Options{}))
+	s, rec := connect(t, httpTarget(srv.URL), nil)
+	srv.ExpireSessions()
+	res, err := s.CallTool(testContext(t), "echo", []byte(`{"text":"again"}`), nil)
+	if err != nil || textOf(t, res) != "echo: again" {
+		t.Fatalf("call after the server forgot the session = %+v, %v", res, err)
+	}
+	waitEvent(t, rec, "re-initialization", func(e console.Event) bool {
+		return e.Kind == console.KindEvent && strings.Contains(e.Message, "initializing again")
+	})
+	inits := 0
+	for _, e := range rec.Events() {
+		if e.Kind == console.KindSend && e.Method == "initialize" {
+			inits++
+		}
+	}
+	if inits != 2 {
+		t.Errorf("initialize sent %d times, want 2", inits)
+	}
+}
+
+func TestLegacySSEFallback(t *testing.T) {
+	srv := mcptest.StartSSE(t, mcptest.NewServer(mcptest.Options{}))
+	s, rec := connect(t, httpTarget(srv.URL), nil) // configured as "http"
+	if s.Transport() != mcp.TransportSSE {
+		t.Errorf("transport = %q, want sse after the fallback", s.Transport())
+	}
+	res, err := s.CallTool(testContext(t), "echo", []byte(`{"text":"old"}`), nil)
+	if err != nil || textOf(t, res) != "echo: old" {
+		t.Fatalf("call over the fallback = %+v, %v", res, err)
+	}
+	waitEvent(t, rec, "the fallback event", func(e console.Event) bool {
+		return strings.Contains(e.Message, "trying the legacy SSE transport")
+	})
+}
+
+// refusedURL is a loopback address where nothing listens.
+func refusedURL(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return "http://" + addr + "/mcp"
+}
+
+// hangingURL accepts requests and never answers them.
+func hangingURL(t *testing.T) string {
+	done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-done:
+		}
+	}))
+	t.Cleanup(func() { close(done); srv.Close() })
+	return srv.URL
+}
+
+func TestConnectErrors(t *testing.T) {
+	tlsSrv := httptest.NewTLSServer(http.NotFoundHandler())
+	t.Cleanup(tlsSrv.Close)
+	tests := []struct {
+		name   string
+		target mcp.Target
+		kind   mcp.Kind
+		want   []string // in the message
+		reject []string // never in the message
+	}{
+		{"refused", httpTarget(refusedURL(t)), mcp.KindRefused, []string{"connection refused"}, nil},
+		{"dns", httpTarget("http://no-such-host.invalid/mcp"), mcp.KindDNS, []string{"host not found", "no-such-host.invalid"}, nil},
+		{"tls", httpTarget(tlsSrv.URL), mcp.KindTLS, []string{"TLS failure", "certificate"}, nil},
+		{"http 500", httpTarget(mcptest.StartStatus(t, 500, "application/json", `{"error":"database exploded","token":"s3cret"}`)),
+			mcp.KindHTTPStatus, []string{"HTTP 500", "database exploded"}, []string{"s3cret"}},
+		{"not mcp", httpTarget(mcptest.StartStatus(t, 200, "text/html", "<html>hello</html>")),
+			mcp.KindHandshake, []string{"not an MCP server", "text/html"}, nil},
+		{"http timeout", withTimeout(httpTarget(hangingURL(t)+"?api_key=hunter2"), 300*time.Millisecond),
+			mcp.KindTimeout, []string{"timed out", "300ms"}, []string{"hunter2"}},
+		{"command not found", mcp.Target{Name: "test", Command: "/no/such/mcp-server"}, mcp.KindNotFound, []string{"command not found", "/no/such/mcp-server"}, nil},
+		{"process exited", stdioTarget(mcptest.ModeExit), mcp.KindExited, []string{"server process exited", "exit status 3", "fatal: API_KEY is not set"}, nil},
+		{"garbage on stdout", stdioTarget(mcptest.ModeGarbage), mcp.KindHandshake, []string{"not JSON-RPC", "Welcome to my server"}, nil},
+		{"never answers initialize", withTimeout(stdioTarget(mcptest.ModeSilent), 300*time.Millisecond), mcp.KindTimeout, []string{"no answer within 300ms"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &console.Recorder{}
+			s, err := mcp.Connect(testContext(t), tt.target, &mcp.Options{Console: rec})
+			if err == nil {
+				s.Close()
+				t.Fatal("Connect succeeded")
+			}
+			var merr *mcp.Error
+			if !errors.As(err, &merr) || merr.Kind != tt.kind {
+				t.Fatalf("err = %v (%T), want kind %q", err, err, tt.kind)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("message %q lacks %q", err, w)
+				}
+			}
+			for _, r := range tt.reject {
+				if strings.Contains(err.Error(), r) || strings.Contains(fmt.Sprint(rec.Events()), r) {
+					t.Errorf("secret %q leaked into the error or the console", r)
+				}
+			}
+			assertChildrenGone(t, rec)
+		})
+	}
+}
+
+func withTimeout(t mcp.Target, d time.Duration) mcp.Target {
+	t.Timeout = d
+	return t
+}
+
+// assertChildrenGone checks every process the console saw start is gone.
+func assertChildrenGone(t *testing.T, rec *console.Recorder) {
+	t.Helper()
+	for _, e := range rec.Events() {
+		i := strings.LastIndex(e.Message, "(pid ")
+		if !strings.HasPrefix(e.Message, "started ") || i < 0 {
+			continue
+		}
+		var pid int
+		if _, err := fmt.Sscanf(e.Message[i:], "(pid %d)", &pid); err != nil {
+			t.Fatalf("parsing %q: %v", e.Message, err)
+		}
+		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+			t.Errorf("child process %d is still there (kill 0: %v)", pid, err)
+		}
+	}
+}
+
+func TestStdioServerKilledMidCall(t *testing.T) {
+	s, rec := connect(t, stdioTarget(mcptest.ModeServer), nil)
+	pid := s.PID()
+	_, err := s.CallTool(testContext(t), "die", nil, nil)
+	var merr *mcp.Error
+	if !errors.As(err, &merr) || merr.Kind != mcp.KindExited {
+		t.Fatalf("err = %v, want the process exit", err)
+	}
+	if !strings.Contains(err.Error(), "signal: killed") || !strings.Contains(err.Error(), "about to be killed") {
+		t.Errorf("message %q lacks the signal or the last stderr line", err)
+	}
+	waitEvent(t, rec, "the stderr line", func(e console.Event) bool {
+		return e.Kind == console.KindStderr && e.Message == "about to be killed"
+	})
+	s.Close()
+	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("process %d still exists after Close: %v", pid, err)
+	}
+}
+
+func TestStdioStopEscalates(t *testing.T) {
+	defer mcp.SetStopGrace(100 * time.Millisecond)()
+	// A server that ignores stdin EOF and SIGTERM never answers initialize
+	// either: connecting times out and stopping needs SIGKILL.
+	rec := &console.Recorder{}
+	_, err := mcp.Connect(testContext(t), withTimeout(stdioTarget(mcptest.ModeStubborn), 300*time.Millisecond), &mcp.Options{Console: rec})
+	if !errors.Is(err, mcp.ErrTimeout) {
+		t.Fatalf("err = %v, want a timeout", err)
+	}
+	for _, step := range []string{"sending SIGTERM", "sending SIGKILL", "process exited: signal: killed"} {
+		waitEvent(t, rec, step, func(e console.Event) bool { return strings.Contains(e.Message, step) })
+	}
+	assertChildrenGone(t, rec)
+}
+
+func TestDiscoverAll(t *testing.T) {
+	srv := mcptest.StartHTTP(t, mcptest.NewServer(mcptest.Options{}))
+	targets := []mcp.Target{httpTarget(srv.URL), stdioTarget(mcptest.ModeServer), httpTarget(refusedURL(t))}
+	targets[1].Name, targets[2].Name = "stdio", "down"
+	results := mcp.DiscoverAll(testContext(t), targets, nil)
+	for _, r := range results {
+		if r.Session != nil {
+			defer r.Session.Close()
+		}
+	}
+	if results[0].Err != nil || len(results[0].Catalog.Tools) == 0 || results[0].Target.Name != "test" {
+		t.Errorf("http result = %+v", results[0])
+	}
+	if results[1].Err != nil || len(results[1].Catalog.Tools) == 0 || results[1].Target.Name != "stdio" {
+		t.Errorf("stdio result = %+v", results[1])
+	}
+	if !errors.Is(results[2].Err, mcp.ErrRefused) || results[2].Session != nil {
+		t.Errorf("down result = %+v", results[2])
+	}
+}
+
+func processExists(pid int) bool {
+	return !errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
+}
+
+func TestDroppedStreamResumes(t *testing.T) {
+	srv := mcptest.StartResumable(t, mcptest.NewServer(mcptest.Options{}))
+	s, rec := connect(t, httpTarget(srv.URL), nil)
+	start := time.Now()
+	res, err := s.CallTool(testContext(t), "dropstream", nil, nil)
+	if err != nil || textOf(t, res) != "finished after the stream dropped" {
+		t.Fatalf("dropstream = %+v, %v", res, err)
+	}
+	// The SDK's own reconnect delay is 1s; the server asked for 50ms.
+	if d := time.Since(start); d > 900*time.Millisecond {
+		t.Errorf("took %s: the retry field was not honoured", d)
+	}
+	waitEvent(t, rec, "the retry field", func(e console.Event) bool { return strings.Contains(e.Message, "reconnect delay to 50ms") })
+	waitEvent(t, rec, "the resumption", func(e console.Event) bool { return strings.Contains(e.Message, "resuming stream after event") })
+}

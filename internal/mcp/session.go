@@ -1,0 +1,394 @@
+package mcp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"mcpls/internal/console"
+	"mcpls/internal/version"
+)
+
+// defaultProtocolVersion is offered in initialize unless Options says
+// otherwise: the newest version negotiated by initialize alone (the SDK's
+// 2026-07-28 default probes server/discover first, an extra round trip
+// that older servers answer with errors).
+const defaultProtocolVersion = "2025-11-25"
+
+// Session is a live connection to one MCP server. Its methods are safe for
+// concurrent use. A streamable HTTP session the server forgets (404) is
+// initialized again transparently.
+type Session struct {
+	target Target
+	opts   Options
+	em     emitter
+	client *sdk.Client
+
+	ctx       context.Context // the session's lifetime; Close cancels it
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	relist    chan struct{}
+	nextToken atomic.Int64
+
+	progMu   sync.Mutex
+	progress map[string]func(Progress)
+
+	rootsMu  sync.Mutex
+	rootURIs []string
+
+	// mu guards the connection, the catalog and its compiled schemas;
+	// a re-initialization swaps them.
+	mu      sync.Mutex
+	conn    *connection
+	catalog Catalog
+	schemas map[string]*jsonschema.Schema
+	closed  bool
+}
+
+// connection is one SDK session and what carries it.
+type connection struct {
+	cs        *sdk.ClientSession
+	transport Transport          // the transport in use (sse after a fallback)
+	proc      *process           // stdio
+	logged    *loggedTransport   // stdio
+	wire      *wire              // http and sse
+	endLife   context.CancelFunc // ends an SSE stream's context, if any
+}
+
+func (c *connection) close() error {
+	err := c.cs.Close()
+	if c.endLife != nil {
+		c.endLife()
+	}
+	if c.proc != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*stopGrace+time.Second)
+		defer cancel()
+		c.proc.stop(ctx)
+	}
+	return err
+}
+
+// Connect starts the transport, initializes the session and discovers the
+// server's whole catalog. Failures are *Error values saying what failed.
+func Connect(ctx context.Context, t Target, opts *Options) (*Session, error) {
+	s := newSession(t, opts)
+	conn, err := s.dial(ctx)
+	if err != nil {
+		s.cancel()
+		return nil, err
+	}
+	s.conn = conn
+	if _, err := s.Resync(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.applyLogLevel(ctx)
+	s.wg.Add(1)
+	go s.watchLists()
+	return s, nil
+}
+
+func newSession(t Target, opts *Options) *Session {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.Console == nil {
+		o.Console = console.Discard
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = defaultHTTPClient()
+	}
+	if o.ProtocolVersion == "" {
+		o.ProtocolVersion = defaultProtocolVersion
+	}
+	if t.Transport == "" {
+		t.Transport = TransportStdio
+		if t.URL != "" {
+			t.Transport = TransportHTTP
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Session{target: t, opts: o, em: emitter{server: t.Name, sink: o.Console},
+		ctx: ctx, cancel: cancel, relist: make(chan struct{}, 1), progress: map[string]func(Progress){}}
+	s.client = s.newClient()
+	return s
+}
+
+// applyLogLevel sends the configured logging level when the server logs.
+func (s *Session) applyLogLevel(ctx context.Context) {
+	if s.opts.LogLevel == "" || !s.hasCapability("logging") {
+		return
+	}
+	if err := s.SetLogLevel(ctx, s.opts.LogLevel); err != nil {
+		s.em.event(console.LevelWarning, "setting log level: %v", err)
+	}
+}
+
+// dial connects a fresh SDK session, bounded by the target's timeout.
+func (s *Session) dial(ctx context.Context) (*connection, error) {
+	idle, _ := s.target.timeouts()
+	cctx, cancel := context.WithTimeout(ctx, idle)
+	defer cancel()
+	s.em.event(console.LevelInfo, "connecting (%s)", s.target.Transport)
+	var conn *connection
+	var err error
+	switch s.target.Transport {
+	case TransportStdio:
+		conn, err = s.dialStdio(cctx)
+	case TransportHTTP:
+		conn, err = s.dialHTTP(cctx, TransportHTTP)
+		if fallback(conn, err) {
+			conn, err = s.dialSSEFallback(cctx, err)
+		}
+	case TransportSSE:
+		conn, err = s.dialHTTP(cctx, TransportSSE)
+	default:
+		err = &Error{Server: s.target.Name, Op: "connect", Kind: KindUnclassified, Detail: fmt.Sprintf("unknown transport %q", s.target.Transport)}
+	}
+	if err != nil {
+		s.em.event(console.LevelError, "%v", err)
+		return nil, err
+	}
+	res := conn.cs.InitializeResult()
+	s.em.event(console.LevelInfo, "connected to %s %s, protocol %s", res.ServerInfo.Name, res.ServerInfo.Version, res.ProtocolVersion)
+	return conn, nil
+}
+
+func (s *Session) sessionOptions() *sdk.ClientSessionOptions {
+	return &sdk.ClientSessionOptions{ProtocolVersion: s.opts.ProtocolVersion}
+}
+
+func (s *Session) dialStdio(ctx context.Context) (*connection, error) {
+	p, err := startProcess(s.target, s.em)
+	if err != nil {
+		return nil, err
+	}
+	lt := &loggedTransport{inner: &sdk.IOTransport{Reader: p.reader(), Writer: p.stdin}, em: s.em}
+	cs, err := s.client.Connect(ctx, lt, s.sessionOptions())
+	if err != nil {
+		err = s.stdioFailure(ctx, "connect", p, lt, err)
+		stopCtx, cancel := context.WithTimeout(context.Background(), 3*stopGrace+time.Second)
+		defer cancel()
+		p.stop(stopCtx)
+		return nil, err
+	}
+	return &connection{cs: cs, transport: TransportStdio, proc: p, logged: lt}, nil
+}
+
+// stdioFailure says why a stdio exchange failed: garbage on stdout, the
+// process exiting, or no answer in time.
+func (s *Session) stdioFailure(ctx context.Context, op string, p *process, lt *loggedTransport, err error) error {
+	readErr := lt.firstReadErr()
+	if readErr != nil && !errors.Is(readErr, io.EOF) && !errors.Is(readErr, os.ErrClosed) {
+		return &Error{Server: s.target.Name, Op: op, Kind: KindHandshake, Err: err,
+			Detail: fmt.Sprintf("the server wrote something that is not JSON-RPC to stdout (%v): %q", readErr, excerpt(console.RedactText(p.stdoutTail()), 200))}
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		// Checked before the exit: giving up closes stdin, and a server
+		// may exit on that.
+		idle, _ := s.target.timeouts()
+		return &Error{Server: s.target.Name, Op: op, Kind: KindTimeout, Err: err, Detail: fmt.Sprintf("no answer within %s", idle)}
+	}
+	if readErr != nil && p.exitedWithin(time.Second) {
+		return p.exitError(s.target.Name, op)
+	}
+	if readErr != nil {
+		return &Error{Server: s.target.Name, Op: op, Kind: KindHandshake, Err: err,
+			Detail: fmt.Sprintf("%v; stdout ended with %q", readErr, excerpt(console.RedactText(p.stdoutTail()), 200))}
+	}
+	return &Error{Server: s.target.Name, Op: op, Kind: KindHandshake, Err: err, Detail: console.RedactText(err.Error())}
+}
+
+func (s *Session) dialHTTP(ctx context.Context, kind Transport) (*connection, error) {
+	hc := newWire(s.opts.HTTPClient, s.target.Headers, s.em)
+	w := hc.Transport.(*wire)
+	var tr sdk.Transport = &sdk.StreamableClientTransport{Endpoint: s.target.URL, HTTPClient: hc}
+	life, endLife := ctx, context.CancelFunc(func() {})
+	if kind == TransportSSE {
+		tr = &sdk.SSEClientTransport{Endpoint: s.target.URL, HTTPClient: hc}
+		// The SDK binds the SSE stream to Connect's context: give it one
+		// that outlives connecting, cancelled only if connecting times out.
+		life, endLife = context.WithCancel(context.WithoutCancel(ctx))
+		stop := context.AfterFunc(ctx, endLife)
+		defer func() {
+			if !stop() && ctx.Err() != nil {
+				endLife()
+			}
+		}()
+	}
+	cs, err := s.client.Connect(life, tr, s.sessionOptions())
+	if err == nil && ctx.Err() != nil {
+		_ = cs.Close()
+		err = ctx.Err()
+	}
+	if err != nil {
+		endLife()
+		return &connection{wire: w, transport: kind}, s.httpFailure(ctx, "connect", w, err)
+	}
+	w.clearFailure()
+	return &connection{cs: cs, transport: kind, wire: w, endLife: endLife}, nil
+}
+
+// fallback reports whether a streamable connect failed the way a legacy
+// SSE server fails it: POSTing initialize got 400, 404 or 405.
+func fallback(conn *connection, err error) bool {
+	if err == nil || conn == nil || conn.wire == nil {
+		return false
+	}
+	f := conn.wire.lastFailure()
+	return f != nil && f.isInit && (f.status == 400 || f.status == 404 || f.status == 405)
+}
+
+func (s *Session) dialSSEFallback(ctx context.Context, first error) (*connection, error) {
+	s.em.event(console.LevelInfo, "POST initialize was refused (%v); trying the legacy SSE transport", first)
+	conn, err := s.dialHTTP(ctx, TransportSSE)
+	if err != nil {
+		var e *Error
+		if errors.As(first, &e) {
+			e2 := *e
+			e2.Detail += fmt.Sprintf(" (legacy SSE fallback failed too: %v)", err)
+			return nil, &e2
+		}
+		return nil, first
+	}
+	return conn, nil
+}
+
+// httpFailure turns an SDK error into a typed one using what the wire saw.
+func (s *Session) httpFailure(ctx context.Context, op string, w *wire, err error) error {
+	e := &Error{Server: s.target.Name, Op: op, Err: err}
+	f := w.lastFailure()
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded) && (f == nil || f.status == 0):
+		idle, _ := s.target.timeouts()
+		e.Kind, e.Detail = KindTimeout, fmt.Sprintf("no answer within %s", idle)
+	case f != nil && f.status != 0:
+		e.Kind, e.Status = KindHTTPStatus, f.status
+		e.Detail = fmt.Sprintf("%s got HTTP %d", f.method, f.status)
+		if f.body != "" {
+			e.Detail += ": " + f.body
+		}
+	case f != nil && f.err != nil:
+		e.Kind = classifyNetErr(f.err)
+		e.Detail = console.RedactText(f.err.Error())
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		idle, _ := s.target.timeouts()
+		e.Kind, e.Detail = KindTimeout, fmt.Sprintf("no answer within %s", idle)
+	default:
+		e.Kind, e.Detail = KindHandshake, console.RedactText(err.Error())
+	}
+	return e
+}
+
+// current returns the live connection.
+func (s *Session) current() (*connection, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, &Error{Server: s.target.Name, Op: "call", Kind: KindClosed}
+	}
+	return s.conn, nil
+}
+
+// reinitialize replaces old, whose session the server forgot, with a new
+// one and re-lists the catalog. Concurrent callers share one redial.
+func (s *Session) reinitialize(ctx context.Context, old *connection) (*connection, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, &Error{Server: s.target.Name, Op: "reconnect", Kind: KindClosed}
+	}
+	if s.conn != old {
+		return s.conn, nil
+	}
+	s.em.event(console.LevelWarning, "session expired on the server; initializing again")
+	_ = old.close()
+	conn, err := s.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.conn = conn
+	s.requestRelist()
+	return conn, nil
+}
+
+// Catalog returns the last discovered catalog.
+func (s *Session) Catalog() Catalog {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.catalog
+}
+
+// Target returns the target this session connects to.
+func (s *Session) Target() Target { return s.target }
+
+// Transport returns the transport in use: "sse" after a fallback.
+func (s *Session) Transport() Transport {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conn.transport
+}
+
+// Close ends the session: DELETE for streamable HTTP, stdin close then
+// SIGTERM then SIGKILL for stdio. It waits for every goroutine it started.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	conn := s.conn
+	s.mu.Unlock()
+	s.cancel()
+	s.wg.Wait()
+	var err error
+	if conn != nil {
+		err = conn.close()
+	}
+	s.em.event(console.LevelInfo, "disconnected")
+	return err
+}
+
+// DiscoverAll connects to every target in parallel. Results keep the
+// order of targets; each holds a Session or an Err.
+func DiscoverAll(ctx context.Context, targets []Target, opts *Options) []Result {
+	results := make([]Result, len(targets))
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i].Target = t
+			s, err := Connect(ctx, t, opts)
+			if err != nil {
+				results[i].Err = err
+				return
+			}
+			results[i].Session, results[i].Catalog = s, s.Catalog()
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+var clientImpl = &sdk.Implementation{Name: version.Name, Version: version.Version}
+
+// PID returns the process id of a stdio server, 0 for HTTP.
+func (s *Session) PID() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn == nil || s.conn.proc == nil {
+		return 0
+	}
+	return s.conn.proc.cmd.Process.Pid
+}

@@ -1,0 +1,179 @@
+package requests
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"sync"
+
+	"mcpls/internal/mcp"
+	"mcpls/internal/schema"
+)
+
+// index is what the features look up in one catalog, built once per
+// catalog identity. Tool schemas compile on first use, once.
+type index struct {
+	tools       map[string]*toolEntry
+	toolNames   []string
+	prompts     map[string]*mcp.Prompt
+	promptNames []string
+	resources   map[string]*mcp.Resource
+	uris        []string
+	templates   []*template
+}
+
+type toolEntry struct {
+	tool   *mcp.Tool
+	once   sync.Once
+	schema *schema.Schema
+	err    error
+}
+
+// compiled returns the tool's compiled inputSchema; nil, nil when the tool
+// has none.
+func (t *toolEntry) compiled() (*schema.Schema, error) {
+	t.once.Do(func() {
+		if len(t.tool.InputSchema) == 0 {
+			return
+		}
+		t.schema, t.err = schema.Compile(t.tool.InputSchema)
+	})
+	return t.schema, t.err
+}
+
+// maxIndexes bounds the catalogs whose index is kept: one per server of
+// the open documents, plus the ones just replaced.
+const maxIndexes = 64
+
+// indexes caches the index of recent catalogs by identity, oldest first
+// out. An entry keeps its catalog alive, so a pointer is never reused for
+// another catalog while its entry exists.
+var indexes = struct {
+	sync.Mutex
+	m     map[*mcp.Catalog]*index
+	order []*mcp.Catalog
+}{m: map[*mcp.Catalog]*index{}}
+
+// indexOf returns the index of cat, building it on first use.
+func indexOf(cat *mcp.Catalog) *index {
+	indexes.Lock()
+	defer indexes.Unlock()
+	if ix, ok := indexes.m[cat]; ok {
+		return ix
+	}
+	ix := buildIndex(cat)
+	if len(indexes.order) >= maxIndexes {
+		delete(indexes.m, indexes.order[0])
+		indexes.order = indexes.order[1:]
+	}
+	indexes.m[cat] = ix
+	indexes.order = append(indexes.order, cat)
+	return ix
+}
+
+func buildIndex(cat *mcp.Catalog) *index {
+	ix := &index{
+		tools:     make(map[string]*toolEntry, len(cat.Tools)),
+		prompts:   make(map[string]*mcp.Prompt, len(cat.Prompts)),
+		resources: make(map[string]*mcp.Resource, len(cat.Resources)),
+	}
+	for i := range cat.Tools {
+		t := &cat.Tools[i]
+		if _, dup := ix.tools[t.Name]; !dup {
+			ix.tools[t.Name] = &toolEntry{tool: t}
+			ix.toolNames = append(ix.toolNames, t.Name)
+		}
+	}
+	for i := range cat.Prompts {
+		p := &cat.Prompts[i]
+		if _, dup := ix.prompts[p.Name]; !dup {
+			ix.prompts[p.Name] = p
+			ix.promptNames = append(ix.promptNames, p.Name)
+		}
+	}
+	for i := range cat.Resources {
+		r := &cat.Resources[i]
+		if _, dup := ix.resources[r.URI]; !dup {
+			ix.resources[r.URI] = r
+			ix.uris = append(ix.uris, r.URI)
+		}
+	}
+	for i := range cat.Templates {
+		ix.templates = append(ix.templates, parseTemplate(&cat.Templates[i]))
+	}
+	return ix
+}
+
+// template is a resource template with what matching needs.
+type template struct {
+	rt   *mcp.ResourceTemplate
+	vars []string
+	re   *regexp.Regexp // nil when the template cannot be matched
+}
+
+// exprRE finds the expressions of an RFC 6570 URI template.
+var exprRE = regexp.MustCompile(`\{([+#./;?&]?)([^}]*)\}`)
+
+// parseTemplate reads the variables of a template and builds a matcher for
+// URIs that expand it. Level-1 expressions ({var}) match one path segment;
+// reserved expansions ({+var}, {#var}) match anything; the query forms
+// ({?a,b}, {&a}) match the rest of the URI.
+func parseTemplate(rt *mcp.ResourceTemplate) *template {
+	t := &template{rt: rt}
+	var pat strings.Builder
+	pat.WriteString("^")
+	last := 0
+	for _, m := range exprRE.FindAllStringSubmatchIndex(rt.URITemplate, -1) {
+		pat.WriteString(regexp.QuoteMeta(rt.URITemplate[last:m[0]]))
+		last = m[1]
+		op := rt.URITemplate[m[2]:m[3]]
+		for _, v := range strings.Split(rt.URITemplate[m[4]:m[5]], ",") {
+			v = strings.TrimSuffix(strings.TrimSpace(v), "*")
+			if i := strings.IndexByte(v, ':'); i >= 0 {
+				v = v[:i]
+			}
+			if v != "" {
+				t.vars = append(t.vars, v)
+			}
+		}
+		pat.WriteString(exprPattern(op))
+	}
+	pat.WriteString(regexp.QuoteMeta(rt.URITemplate[last:]))
+	pat.WriteString("$")
+	t.re, _ = regexp.Compile(pat.String())
+	return t
+}
+
+func exprPattern(op string) string {
+	switch op {
+	case "+", "#":
+		return `(.*)`
+	case "?", "&":
+		return `([?&].*)?`
+	case ".", "/", ";":
+		return `((?:[` + regexp.QuoteMeta(op) + `][^/?#]*)*)`
+	}
+	return `([^/?#]+)`
+}
+
+// matches reports whether uri expands t.
+func (t *template) matches(uri string) bool {
+	return t.re != nil && t.re.MatchString(uri)
+}
+
+// annotations are a tool's behaviour hints.
+type annotations struct {
+	Title           string `json:"title"`
+	ReadOnlyHint    *bool  `json:"readOnlyHint"`
+	DestructiveHint *bool  `json:"destructiveHint"`
+	IdempotentHint  *bool  `json:"idempotentHint"`
+	OpenWorldHint   *bool  `json:"openWorldHint"`
+}
+
+func annotationsOf(t *mcp.Tool) annotations {
+	var a annotations
+	if len(t.Annotations) > 0 {
+		_ = json.Unmarshal(t.Annotations, &a) // hints are advisory: a malformed object shows none
+	}
+	return a
+}

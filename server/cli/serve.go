@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"mcpls/server/lsp"
+)
+
+// testHooksEnv enables the fault-injection methods of the language server
+// (see server/lsp/testhooks.go); only the integration tests set it.
+const testHooksEnv = "MCPLS_TEST_HOOKS"
+
+// runServe runs the language server over stdin/stdout. --stdio is accepted
+// and ignored: stdio is the only transport, and vscode-languageclient adds
+// the flag.
+func runServe(ctx context.Context, args []string, stdio Stdio) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stdio.Err)
+	fs.Bool("stdio", true, "talk LSP over stdin/stdout (the default and only transport)")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stdio.Err, "mcpls serve: unexpected argument %q\n", fs.Arg(0))
+		return ExitUsage
+	}
+	opts := lsp.Options{Log: stdio.Err, TestHooks: os.Getenv(testHooksEnv) == "1"}
+	return lsp.Serve(ctx, stdioConn{in: stdio.In, out: stdio.Out}, opts)
+}
+
+// stdioConn joins stdin and stdout into the one stream the server talks on.
+type stdioConn struct {
+	in  io.Reader
+	out io.Writer
+}
+
+func (c stdioConn) Read(p []byte) (int, error)  { return c.in.Read(p) }
+func (c stdioConn) Write(p []byte) (int, error) { return c.out.Write(p) }
+
+// Close closes whichever ends can be closed.
+func (c stdioConn) Close() error {
+	var errs []error
+	for _, end := range []any{c.in, c.out} {
+		if cl, ok := end.(io.Closer); ok {
+			errs = append(errs, cl.Close())
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,169 @@
+package lsp
+
+// This file is the only one in the package that calls the editor-agnostic
+// feature packages (internal/config, internal/complete, internal/hover).
+// Everything else deals in Documents, snapshots and LSP types; here a
+// document's text becomes diagnostics, completions and hovers, and their
+// byte ranges become LSP ranges.
+
+import (
+	"os"
+	"sync"
+	"sync/atomic"
+
+	"go.lsp.dev/protocol"
+
+	"mcpls/internal/complete"
+	"mcpls/internal/config"
+	hoverdoc "mcpls/internal/hover" // the package name is taken by the hover handler
+	"mcpls/internal/jsonc"
+)
+
+// diagnosticSource names mcpls as the origin of its diagnostics.
+const diagnosticSource = "mcpls"
+
+// analysis memoises the load of one document version, shared by the
+// diagnostics and the requests that read the same snapshot.
+type analysis struct {
+	once sync.Once
+	file atomic.Pointer[config.File]
+}
+
+func (a *analysis) load(path string, text []byte) *config.File {
+	a.once.Do(func() { a.file.Store(config.Load(path, text)) })
+	return a.file.Load()
+}
+
+// lines returns the line index made by the parse, nil before the parse.
+func (a *analysis) lines() *jsonc.Lines {
+	if f := a.file.Load(); f != nil {
+		return f.Doc.Lines
+	}
+	return nil
+}
+
+// fileEnv is what the features need to know about a file's surroundings.
+type fileEnv struct {
+	WorkspaceFolder string // the workspace folder holding the file, "" if none
+	UserHome        string
+}
+
+// configEnv is the environment the file's servers would get: this
+// process's environment and file system.
+func (e fileEnv) configEnv() config.Env {
+	return config.Env{
+		LookupEnv:       os.LookupEnv,
+		ReadFile:        os.ReadFile,
+		WorkspaceFolder: e.WorkspaceFolder,
+		UserHome:        e.UserHome,
+	}
+}
+
+// diagResult is the outcome of checking one file.
+type diagResult struct {
+	diagnostics []protocol.Diagnostic
+	envFiles    []string // absolute paths of the file's envFile targets, to watch
+}
+
+// diagnose checks one config file's text.
+func diagnose(a *analysis, path string, text []byte, env fileEnv) diagResult {
+	f := a.load(path, text)
+	cenv := env.configEnv()
+	found := config.Check(f, cenv)
+	res := diagResult{diagnostics: make([]protocol.Diagnostic, 0, len(found)), envFiles: f.EnvFilesFor(cenv)}
+	for _, d := range found {
+		res.diagnostics = append(res.diagnostics,
+			toDiagnostic(f.Doc.Lines, d.Start, d.End, protocol.DiagnosticSeverity(d.Severity), d.Code, d.Message))
+	}
+	return res
+}
+
+// completeAt lists the completions at a byte offset.
+func completeAt(a *analysis, path string, text []byte, lines *jsonc.Lines, offset int, env fileEnv, snippets bool) []protocol.CompletionItem {
+	found := complete.Complete(a.load(path, text), offset, env.configEnv())
+	items := make([]protocol.CompletionItem, 0, len(found))
+	for _, it := range found {
+		items = append(items, toCompletionItem(lines, it, snippets))
+	}
+	return items
+}
+
+// hoverAt returns the hover at a byte offset, ok false when there is none.
+func hoverAt(a *analysis, path string, text []byte, lines *jsonc.Lines, offset int, env fileEnv, markdown bool) (*protocol.Hover, bool) {
+	res, ok := hoverdoc.HoverEnv(a.load(path, text), offset, env.configEnv())
+	if !ok {
+		return nil, false
+	}
+	kind := protocol.MarkupKindMarkdown
+	if !markdown {
+		kind = protocol.MarkupKindPlainText
+	}
+	r := toRange(lines, res.Start, res.End)
+	return &protocol.Hover{Contents: &protocol.MarkupContent{Kind: kind, Value: res.Markdown}, Range: &r}, true
+}
+
+// isConfigFile reports whether path names an MCP config file.
+func isConfigFile(path string) bool { return config.IsConfigFile(path) }
+
+// completionKinds maps complete's item kinds to LSP's.
+var completionKinds = map[complete.ItemKind]protocol.CompletionItemKind{
+	complete.KindProperty:   protocol.CompletionItemKindProperty,
+	complete.KindValue:      protocol.CompletionItemKindValue,
+	complete.KindSnippet:    protocol.CompletionItemKindSnippet,
+	complete.KindVariable:   protocol.CompletionItemKindVariable,
+	complete.KindEnumMember: protocol.CompletionItemKindEnumMember,
+	complete.KindReference:  protocol.CompletionItemKindReference,
+}
+
+// toCompletionItem converts an item that replaces the bytes [Start,End).
+// For an editor without snippet support a snippet becomes its plain text.
+func toCompletionItem(lines *jsonc.Lines, it complete.Item, snippets bool) protocol.CompletionItem {
+	text, format := it.InsertText, protocol.InsertTextFormatPlainText
+	if it.Snippet {
+		if snippets {
+			format = protocol.InsertTextFormatSnippet
+		} else {
+			text = it.PlainText()
+		}
+	}
+	item := protocol.CompletionItem{
+		Label:            it.Label,
+		Kind:             completionKinds[it.Kind],
+		InsertTextFormat: format,
+		TextEdit:         &protocol.TextEdit{Range: toRange(lines, it.Start, it.End), NewText: text},
+	}
+	if it.Detail != "" {
+		item.Detail = protocol.NewOptional(it.Detail)
+	}
+	if it.Documentation != "" {
+		item.Documentation = &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: it.Documentation}
+	}
+	if it.SortText != "" {
+		item.SortText = protocol.NewOptional(it.SortText)
+	}
+	if it.FilterText != "" {
+		item.FilterText = protocol.NewOptional(it.FilterText)
+	}
+	return item
+}
+
+// toDiagnostic converts a diagnostic on a byte range.
+func toDiagnostic(lines *jsonc.Lines, start, end int, sev protocol.DiagnosticSeverity, code, message string) protocol.Diagnostic {
+	return protocol.Diagnostic{
+		Range:    toRange(lines, start, end),
+		Severity: sev,
+		Code:     protocol.String(code),
+		Source:   protocol.NewOptional(diagnosticSource),
+		Message:  protocol.String(message),
+	}
+}
+
+// toRange converts a byte range to an LSP range.
+func toRange(lines *jsonc.Lines, start, end int) protocol.Range {
+	return protocol.Range{Start: toPosition(lines, start), End: toPosition(lines, end)}
+}
+
+func toPosition(lines *jsonc.Lines, offset int) protocol.Position {
+	line, char := lines.Position(offset)
+	return protocol.Position{Line: uint32(line), Character: uint32(char)}
+}

@@ -1,0 +1,122 @@
+// Package lsp is the mcpls language server: it speaks LSP over one stream
+// (stdio in production, pipes in tests) and owns the editor-facing state:
+// open documents as immutable snapshots, workspace folders, file watching and
+// the publication of diagnostics.
+//
+// Wiring (conn.go): notifications are handled in wire order on the read loop
+// and each makes a new snapshot; requests take the snapshot current at their
+// arrival and then run concurrently. Handlers (one file per area) are thin:
+// they read a snapshot and call a feature function. features.go is the only
+// file that calls the editor-agnostic feature packages (internal/config,
+// internal/complete, internal/hover).
+package lsp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"sync"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+)
+
+// Options configure a server. The zero value is ready to use.
+type Options struct {
+	// Log receives the server's log lines (never stdout); nil means os.Stderr.
+	Log io.Writer
+	// TestHooks registers the methods that integration tests use to inject
+	// faults (see testhooks.go). Never set in production.
+	TestHooks bool
+}
+
+// Exit codes returned by Serve, as the LSP specification prescribes for the
+// exit notification.
+const (
+	ExitOK         = 0 // exit after shutdown
+	ExitNoShutdown = 1 // exit (or end of stream) without shutdown
+)
+
+// Server is one language-server session on one connection.
+type Server struct {
+	opts   Options
+	logger *log.Logger
+
+	conn   jsonrpc2.Conn
+	client *client
+	state  *session
+	diags  *diagnoser
+	watch  *watcher
+
+	// exited is closed by the exit notification.
+	exited   chan struct{}
+	exitOnce sync.Once
+
+	cancels *cancels
+}
+
+// Serve runs a language server on rwc until the editor sends exit, the
+// stream ends, or ctx is done. It returns the process exit code the LSP
+// specification asks for: 0 when shutdown came before, 1 otherwise.
+func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s := newServer(ctx, rwc, opts)
+	select {
+	case <-s.exited:
+	case <-s.conn.Done():
+	case <-ctx.Done():
+	}
+	cancel()
+	s.close()
+	if s.state.lifecycle() == stateShutdown {
+		return ExitOK
+	}
+	return ExitNoShutdown
+}
+
+func newServer(ctx context.Context, rwc io.ReadWriteCloser, opts Options) *Server {
+	logw := opts.Log
+	if logw == nil {
+		logw = os.Stderr
+	}
+	s := &Server{
+		opts:    opts,
+		logger:  log.New(logw, "mcpls: ", log.LstdFlags|log.Lmicroseconds),
+		exited:  make(chan struct{}),
+		state:   newSession(),
+		cancels: newCancels(),
+	}
+	s.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(rwc), jsonrpc2.WithCodec(lspCodec{}))
+	s.client = newClient(ctx, s.conn, s.logger)
+	s.watch = newWatcher(ctx, s.logger, s.onDiskChange, s.onConfigGone)
+	s.diags = newDiagnoser(ctx, s.computeDiagnostics, s.client.publishDiagnostics, s.logger)
+	s.conn.Go(ctx, s.handle)
+	return s
+}
+
+// close stops everything the server started and waits for it. The
+// connection gets a bounded grace period: a reader blocked on a stdin that
+// cannot be interrupted must not keep the process alive after exit.
+func (s *Server) close() {
+	s.watch.close()
+	s.diags.close()
+	s.client.close()
+	done := make(chan error, 1)
+	go func() { done <- s.conn.Close() }()
+	select {
+	case err := <-done:
+		if err != nil && !errors.Is(err, os.ErrClosed) && !errors.Is(err, io.ErrClosedPipe) {
+			s.logf("closing the connection: %v", err)
+		}
+	case <-time.After(time.Second):
+		s.logf("closing the connection: still blocked after 1s, leaving it")
+	}
+}
+
+func (s *Server) logf(format string, args ...any) {
+	s.logger.Output(2, fmt.Sprintf(format, args...))
+}
