@@ -1,6 +1,6 @@
 # mcpls: build, test and benchmark entry points.
 #
-#   make demo    build and show what mcpls does on examples/
+#   make demo    build, start the demo MCP server, list it and run examples/demo/.mcp.json
 #   make test    everything CI runs (.ci/run calls it); installs what it needs first
 #   make check   gofmt, vet, staticcheck, tsc, eslint and the unit tests
 #
@@ -16,38 +16,43 @@ CACHE := $(CURDIR)/.cache
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(CACHE)/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 NODE_DEPS := node_modules/.package-lock.json
+# Real MCP peers of the Go tests and benchmarks, each an npm package.json of its own.
+PEER_DIRS := test/interop test/mcpbench
+PEER_DEPS := $(foreach d,$(PEER_DIRS),$(if $(wildcard $(d)/package.json),$(d)/node_modules/.package-lock.json))
 NPX := $(CURDIR)/node_modules/.bin
 FUZZTIME ?= 30s
 # Our Go packages: ./... minus node_modules, where npm packages may ship Go
 # code of their own (flatted does).
 GO_PACKAGES = $(shell $(GO) list -e ./... | grep -v '/node_modules/')
 
-.PHONY: build demo demo-check test check deps deps-nvim fmt-check vet staticcheck go-test \
-	ts-build ts-check ext-test test-nvim bench bench-go bench-lsp fuzz clean
+.PHONY: build demo lint-examples conformance test check deps deps-nvim fmt-check vet staticcheck go-test \
+	ts-build ts-check ext-test test-nvim bench bench-go bench-lsp bench-mcp fuzz clean
 
 ## build: the server binary bin/mcpls
 build:
 	$(GO) build -o bin/mcpls ./server
 
-## demo: what mcpls does on the example configs (issue 3 replaces this with the demo server)
-demo: build demo-check
+## demo: build, start the demo MCP server, print its catalog and run the saved requests of examples/demo
+demo: build
+	GO=$(GO) bash scripts/demo.sh
 
-DEMO_CONFIGS = $(sort $(shell find examples -name '*.json' -not -path '*/node_modules/*'))
-
-# mcpls check exits 1 when a file has errors: the examples may show some on
-# purpose, so only a usage error (2) or a crash fails the demo.
-demo-check:
-	@if [ -z "$(DEMO_CONFIGS)" ]; then echo "no example configs under examples/" >&2; exit 1; fi
-	bin/mcpls check $(DEMO_CONFIGS) || [ $$? -eq 1 ]
+## lint-examples: mcpls check on every example config (examples/broken has errors on purpose)
+lint-examples: build
+	bin/mcpls check examples/claude examples/vscode examples/cursor examples/demo
+	bin/mcpls check examples/broken || [ $$? -eq 1 ]
 
 ## test: everything CI runs
-test: deps check test-nvim
+test: deps check lint-examples test-nvim conformance
+
+## conformance: the official MCP client conformance suite (every client scenario) against bin/mcpls
+conformance: build
+	ALL=1 STRICT=1 bash test/conformance/run.sh
 
 ## check: static checks, the extension bundle and unit tests, Go and TypeScript
 check: fmt-check vet staticcheck ts-check ts-build go-test ext-test
 
 ## deps: install what the tests need; fast when everything is there
-deps: deps-nvim $(NODE_DEPS) $(STATICCHECK)
+deps: deps-nvim $(NODE_DEPS) $(PEER_DEPS) $(STATICCHECK)
 
 deps-nvim:
 	@bash scripts/deps-nvim.sh
@@ -56,11 +61,16 @@ $(NODE_DEPS): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# test/<dir>/node_modules for test/<dir>/package.json (npm ci --prefix).
+%/node_modules/.package-lock.json: %/package.json %/package-lock.json
+	npm ci --prefix $* --no-audit --no-fund
+	@touch $@
+
 $(STATICCHECK):
 	GOBIN=$(dir $@) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 fmt-check:
-	@out=$$(find . -name '*.go' -not -path './node_modules/*' -not -path './.cache/*' -print0 | xargs -0 gofmt -l); \
+	@out=$$(find . -name '*.go' -not -path '*/node_modules/*' -not -path './.cache/*' -print0 | xargs -0 gofmt -l); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
 vet:
@@ -69,8 +79,8 @@ vet:
 staticcheck: $(STATICCHECK)
 	$(STATICCHECK) $(GO_PACKAGES)
 
-go-test:
-	$(GO) test -race $(GO_PACKAGES)
+go-test: $(PEER_DEPS)
+	$(GO) test -race -timeout 5m $(GO_PACKAGES)
 
 ts-build: $(NODE_DEPS)
 	node extension/build.mjs
@@ -87,14 +97,18 @@ ext-test: $(NODE_DEPS)
 test-nvim: deps-nvim build
 	bash test/nvim/run.sh
 
-## bench: Go benchmarks, then the LSP-level benchmark beside vscode-json-language-server
-bench: bench-go bench-lsp
+## bench: Go benchmarks, the LSP benchmark beside vscode-json-language-server,
+## and the MCP client benchmark beside raw net/http and the TypeScript SDK
+bench: bench-go bench-lsp bench-mcp
 
-bench-go:
+bench-go: $(PEER_DEPS)
 	$(GO) test -run '^$$' -bench . -benchmem $(GO_PACKAGES)
 
 bench-lsp: build
 	bash test/lspbench/run.sh
+
+bench-mcp: $(PEER_DEPS)
+	bash test/mcpbench/run.sh
 
 ## fuzz: every fuzz target for FUZZTIME each (default 30s)
 fuzz:

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 
 import { DEBUG_ENV, checkServer, expandPath, parseVersionOutput, resolveServer, type ResolveInput } from '../src/bootstrap';
 
@@ -77,6 +77,9 @@ describe('parseVersionOutput', () => {
 
 describe('checkServer', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcpls-bootstrap-'));
+    after(() => {
+        rmSync(dir, { recursive: true, force: true });
+    });
     const script = (name: string, body: string): string => {
         const p = join(dir, name);
         writeFileSync(p, `#!/bin/sh\n${body}\n`);
@@ -98,8 +101,5 @@ describe('checkServer', () => {
     });
     it('rejects a missing binary', async () => {
         await assert.rejects(checkServer({ source: 'bundled', path: join(dir, 'missing') }), /bundled with the extension.*ENOENT/);
-    });
-    it('cleans up', () => {
-        rmSync(dir, { recursive: true, force: true });
     });
 });

@@ -72,13 +72,14 @@ func (c *checker) object(n *jsonc.Node, ctx Context) {
 	if n.Kind != jsonc.Object {
 		return
 	}
+	keys := keyTable[ctx]
 	for i, p := range n.Props {
 		name := p.Key.Value
 		if duplicateBefore(n.Props, i) {
 			c.report(rangeOf(p.Key), SeverityWarning, CodeDuplicateKey, fmt.Sprintf("duplicate key %q: the last one wins", name))
 		}
-		key, ok := LookupKey(ctx, name)
-		if !ok {
+		key := findKey(keys, name)
+		if key == nil {
 			best := closest(name, keyNames(ctx))
 			msg := fmt.Sprintf("unknown key %q %s", name, where(ctx)) + didYouMean(best)
 			c.reportFix(rangeOf(p.Key), SeverityWarning, CodeUnknownKey, msg, quoteFix(best))

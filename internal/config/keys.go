@@ -177,12 +177,22 @@ func Keys(c Context) []Key {
 
 // LookupKey returns the known key name of context c.
 func LookupKey(c Context, name string) (Key, bool) {
-	for _, k := range keyTable[c] {
-		if k.Name == name {
-			return k, true
-		}
+	if k := findKey(keyTable[c], name); k != nil {
+		return *k, true
 	}
 	return Key{}, false
+}
+
+// findKey returns the key called name in keys, nil if none. It does not
+// copy: Check looks up every member of a document, and copying each Key
+// it compared (as ranging by value does) was most of Check's time.
+func findKey(keys []Key, name string) *Key {
+	for i := range keys {
+		if keys[i].Name == name {
+			return &keys[i]
+		}
+	}
+	return nil
 }
 
 // Shorthands for the Kinds of the table.
@@ -192,7 +202,6 @@ var (
 	kBool    = []jsonc.Kind{jsonc.Bool}
 	kObject  = []jsonc.Kind{jsonc.Object}
 	kArray   = []jsonc.Kind{jsonc.Array}
-	kAny     = []jsonc.Kind{jsonc.Object, jsonc.Array, jsonc.String, jsonc.Number, jsonc.Bool, jsonc.Null}
 	stdio    = []string{TransportStdio}
 	remote   = []string{TransportHTTP, TransportSSE}
 	mapSnip  = "{\n\t\"${1:NAME}\": \"${2:value}\"\n}"

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strconv"
 
 	"mcpls/internal/jsonc"
@@ -157,6 +158,7 @@ func (f *File) loadRequests(n *jsonc.Node) {
 		return
 	}
 	store := make([]Request, len(n.Items)) // one allocation for all
+	f.Requests = slices.Grow(f.Requests, len(n.Items))
 	for i, item := range n.Items {
 		if item.Kind != jsonc.Object {
 			continue

@@ -1,6 +1,8 @@
 package jsonc
 
 import (
+	"bytes"
+	"encoding/binary"
 	"sort"
 	"unicode/utf8"
 )
@@ -17,18 +19,46 @@ type Lines struct {
 // NewLines indexes text. It is O(len(text)); Position and Offset are then
 // O(log lines) on ASCII lines and O(line length) otherwise.
 func NewLines(text []byte) *Lines {
-	l := &Lines{text: text, starts: []int{0}, ascii: []bool{true}}
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case c == '\n' || (c == '\r' && (i+1 >= len(text) || text[i+1] != '\n')):
-			l.starts = append(l.starts, i+1)
-			l.ascii = append(l.ascii, true)
-		case c >= utf8.RuneSelf:
-			l.ascii[len(l.ascii)-1] = false
+	n := bytes.Count(text, []byte{'\n'}) + 1 // exact unless there are lone '\r' breaks
+	l := &Lines{text: text, starts: make([]int, 1, n), ascii: make([]bool, 1, n)}
+	l.ascii[0] = true
+	nl := -1 // offset of the first '\n' at or after pos, len(text) when none
+	for pos := 0; ; {
+		if nl < pos {
+			nl = len(text)
+			if i := bytes.IndexByte(text[pos:], '\n'); i >= 0 {
+				nl = pos + i
+			}
 		}
+		end, next := nl, nl+1
+		if cr := bytes.IndexByte(text[pos:nl], '\r'); cr >= 0 {
+			end, next = pos+cr, pos+cr+1
+			if next == nl && nl < len(text) { // "\r\n" is one break
+				next++
+			}
+		} else if nl == len(text) {
+			l.ascii[len(l.ascii)-1] = isASCII(text[pos:])
+			return l
+		}
+		l.ascii[len(l.ascii)-1] = isASCII(text[pos:end])
+		l.starts = append(l.starts, next)
+		l.ascii = append(l.ascii, true)
+		pos = next
 	}
-	return l
+}
+
+// isASCII reports whether b holds only ASCII bytes, eight at a time.
+func isASCII(b []byte) bool {
+	const high = 0x8080808080808080
+	var acc uint64
+	for len(b) >= 8 {
+		acc |= binary.LittleEndian.Uint64(b)
+		b = b[8:]
+	}
+	for _, c := range b {
+		acc |= uint64(c)
+	}
+	return acc&high == 0
 }
 
 // Count returns the number of lines (at least 1).

@@ -1,7 +1,6 @@
 package jsonc
 
 import (
-	"bytes"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -30,17 +29,35 @@ type parser struct {
 	nbuf    int
 	errs    []Error   // shared with the scanner
 	closers []tokKind // brackets waiting to be closed, innermost last
-	// Slabs: one allocation for many nodes, props and child lists.
-	nodes    []Node
-	props    []Prop
-	propPtrs []*Prop
-	nodePtrs []*Node
+	// Slabs: one allocation for many nodes, props and child lists. nodes
+	// and props are the free rest of the last slab of nodeSlabs and
+	// propSlabs.
+	nodes     []Node
+	props     []Prop
+	nodeSlabs [][]Node
+	propSlabs [][]Prop
+	propPtrs  []*Prop
+	nodePtrs  []*Node
 	// Children of the containers being parsed, innermost last; a
 	// container takes its own from the top when it closes, so that each
-	// child list is allocated once, at its exact size.
-	propStack []*Prop
-	itemStack []*Node
+	// child list is allocated once, at its exact size. The stacks hold
+	// slab positions, not pointers: a pointer-free stack costs the GC
+	// nothing, where pushing and clearing pointers ran a write barrier
+	// for each child while a collection was marking (most of the time,
+	// given how much a large document allocates).
+	propStack []slot
+	itemStack []slot
 }
+
+// slot is where a node or prop lies in its parser's slabs; slab -1 means
+// nil.
+type slot struct{ slab, off int32 }
+
+// Slab sizes: a node is 96 bytes, a prop 40.
+const (
+	nodeSlab = 512
+	propSlab = 256
+)
 
 func (p *parser) peek(i int) token {
 	for p.nbuf <= i {
@@ -50,6 +67,12 @@ func (p *parser) peek(i int) token {
 	return p.buf[i]
 }
 
+// skip consumes the lookahead token, which must have been peeked.
+func (p *parser) skip() {
+	p.buf[0] = p.buf[1]
+	p.nbuf--
+}
+
 func (p *parser) take() token {
 	t := p.peek(0)
 	p.buf[0] = p.buf[1]
@@ -57,9 +80,35 @@ func (p *parser) take() token {
 	return t
 }
 
+// nextNode returns the slot of the node that node will make next.
+func (p *parser) nextNode() slot {
+	if len(p.nodes) == 0 {
+		p.newNodeSlab()
+	}
+	return slot{int32(len(p.nodeSlabs) - 1), int32(nodeSlab - len(p.nodes))}
+}
+
+// nextProp returns the slot of the prop that prop will make next.
+func (p *parser) nextProp() slot {
+	if len(p.props) == 0 {
+		p.newPropSlab()
+	}
+	return slot{int32(len(p.propSlabs) - 1), int32(propSlab - len(p.props))}
+}
+
+func (p *parser) newNodeSlab() {
+	p.nodes = make([]Node, nodeSlab)
+	p.nodeSlabs = append(p.nodeSlabs, p.nodes)
+}
+
+func (p *parser) newPropSlab() {
+	p.props = make([]Prop, propSlab)
+	p.propSlabs = append(p.propSlabs, p.props)
+}
+
 func (p *parser) node(kind Kind, start, end int, parent *Node) *Node {
 	if len(p.nodes) == 0 {
-		p.nodes = make([]Node, 512)
+		p.newNodeSlab()
 	}
 	n := &p.nodes[0]
 	p.nodes = p.nodes[1:]
@@ -69,7 +118,7 @@ func (p *parser) node(kind Kind, start, end int, parent *Node) *Node {
 
 func (p *parser) prop(key *Node) *Prop {
 	if len(p.props) == 0 {
-		p.props = make([]Prop, 256)
+		p.newPropSlab()
 	}
 	pr := &p.props[0]
 	p.props = p.props[1:]
@@ -88,8 +137,9 @@ func (p *parser) popProps(base int) []*Prop {
 		p.propPtrs = make([]*Prop, 0, max(1024, k))
 	}
 	at := len(p.propPtrs)
-	p.propPtrs = append(p.propPtrs, p.propStack[base:]...)
-	clear(p.propStack[base:])
+	for _, s := range p.propStack[base:] {
+		p.propPtrs = append(p.propPtrs, &p.propSlabs[s.slab][s.off])
+	}
 	p.propStack = p.propStack[:base]
 	return p.propPtrs[at : at+k : at+k]
 }
@@ -104,8 +154,13 @@ func (p *parser) popItems(base int) []*Node {
 		p.nodePtrs = make([]*Node, 0, max(1024, k))
 	}
 	at := len(p.nodePtrs)
-	p.nodePtrs = append(p.nodePtrs, p.itemStack[base:]...)
-	clear(p.itemStack[base:])
+	for _, s := range p.itemStack[base:] {
+		var n *Node
+		if s.slab >= 0 {
+			n = &p.nodeSlabs[s.slab][s.off]
+		}
+		p.nodePtrs = append(p.nodePtrs, n)
+	}
 	p.itemStack = p.itemStack[:base]
 	return p.nodePtrs[at : at+k : at+k]
 }
@@ -125,7 +180,7 @@ func (p *parser) parseRoot() *Node {
 			return nil
 		}
 		if root = p.parseValue(nil); root == nil {
-			p.take()
+			p.skip()
 			p.errorf(t.start, t.end, ErrUnexpected, "unexpected '"+p.tokText(t)+"': expected a JSON value")
 		}
 	}
@@ -164,10 +219,10 @@ func (p *parser) parseValue(parent *Node) *Node {
 		}
 		return p.parseArray(parent)
 	case tString:
-		p.take()
+		p.skip()
 		return p.stringNode(t, parent)
 	case tNumber:
-		p.take()
+		p.skip()
 		n := p.node(Number, t.start, t.end, parent)
 		n.Value = p.tokText(t)
 		if !validNumber(p.text[t.start:t.end]) {
@@ -175,7 +230,7 @@ func (p *parser) parseValue(parent *Node) *Node {
 		}
 		return n
 	case tWord:
-		p.take()
+		p.skip()
 		n := p.node(Invalid, t.start, t.end, parent)
 		n.Value = p.tokText(t)
 		switch n.Value {
@@ -241,7 +296,7 @@ func (p *parser) objectBody(n *Node, open token) {
 		t := p.peek(0)
 		switch t.kind {
 		case tRBrace:
-			p.take()
+			p.skip()
 			n.End, n.Closed = t.end, true
 			return
 		case tEOF, tRBracket:
@@ -250,16 +305,16 @@ func (p *parser) objectBody(n *Node, open token) {
 				n.End = t.start
 				return
 			}
-			p.take()
+			p.skip()
 			p.errorf(t.start, t.end, ErrUnexpected, "unexpected ']': expected a property or '}'")
 		case tComma:
-			p.take()
+			p.skip()
 			if !needComma {
 				p.errorf(t.start, t.end, ErrUnexpected, "unexpected ',': expected a property or '}'")
 			}
 			needComma = false
 		case tColon:
-			p.take()
+			p.skip()
 			p.errorf(t.start, t.end, ErrUnexpected, "unexpected ':': expected a property name")
 		case tLBrace, tLBracket:
 			p.errorf(t.start, t.end, ErrInvalidKey, "expected a property name in double quotes")
@@ -269,8 +324,9 @@ func (p *parser) objectBody(n *Node, open token) {
 			if needComma {
 				p.errorf(t.start, t.end, ErrMissingComma, "missing ',' before this property")
 			}
+			at := p.nextProp() // where parseMember makes its prop
 			prop := p.parseMember(n)
-			p.propStack = append(p.propStack, prop)
+			p.propStack = append(p.propStack, at)
 			// After a member with no value the error is already said.
 			needComma = prop.Value != nil
 		}
@@ -287,7 +343,7 @@ func (p *parser) parseMember(obj *Node) *Prop {
 	prop := p.prop(key)
 	switch t := p.peek(0); {
 	case t.kind == tColon:
-		p.take()
+		p.skip()
 		prop.Colon, prop.End = t.start, t.end
 		if !p.startsValue() {
 			p.errorf(t.start, t.end, ErrMissingValue, "missing value after ':'")
@@ -321,7 +377,7 @@ func (p *parser) arrayBody(n *Node, open token) {
 		t := p.peek(0)
 		switch t.kind {
 		case tRBracket:
-			p.take()
+			p.skip()
 			n.End, n.Closed = t.end, true
 			return
 		case tEOF, tRBrace:
@@ -330,22 +386,26 @@ func (p *parser) arrayBody(n *Node, open token) {
 				n.End = t.start
 				return
 			}
-			p.take()
+			p.skip()
 			p.errorf(t.start, t.end, ErrUnexpected, "unexpected '}': expected a value or ']'")
 		case tComma:
-			p.take()
+			p.skip()
 			if !needComma {
 				p.errorf(t.start, t.end, ErrMissingValue, "missing value before ','")
 			}
 			needComma = false
 		case tColon:
-			p.take()
+			p.skip()
 			p.errorf(t.start, t.end, ErrUnexpected, "unexpected ':' in an array")
 		default:
 			if needComma {
 				p.errorf(t.start, t.end, ErrMissingComma, "missing ',' before this value")
 			}
-			p.itemStack = append(p.itemStack, p.parseValue(n))
+			at := p.nextNode() // where parseValue makes its node
+			if p.parseValue(n) == nil {
+				at.slab = -1
+			}
+			p.itemStack = append(p.itemStack, at)
 			needComma = true
 		}
 	}
@@ -354,15 +414,15 @@ func (p *parser) arrayBody(n *Node, open token) {
 // stringNode decodes a string token into a String node.
 func (p *parser) stringNode(t token, parent *Node) *Node {
 	n := p.node(String, t.start, t.end, parent)
-	n.Closed = t.closed
+	n.Closed = t.flags&closed != 0
 	if t.kind != tString {
 		return n
 	}
 	end := t.end
-	if t.closed {
+	if n.Closed {
 		end--
 	}
-	if bytes.IndexByte(p.text[t.start+1:end], '\\') < 0 {
+	if t.flags&escaped == 0 {
 		n.Value = p.src[t.start+1 : end]
 	} else {
 		n.Value = p.decode(p.text[t.start+1:end], t.start+1)

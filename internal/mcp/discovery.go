@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"sync"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -15,7 +16,7 @@ import (
 // Resync lists the whole catalog again (every page of what the server
 // advertises) and replaces the session's catalog.
 func (s *Session) Resync(ctx context.Context) (Catalog, error) {
-	conn, err := s.current()
+	conn, err := s.current(ctx)
 	if err != nil {
 		return Catalog{}, err
 	}
@@ -51,41 +52,100 @@ func (s *Session) list(ctx context.Context, conn *connection) (Catalog, error) {
 		caps = &sdk.ServerCapabilities{}
 	}
 	cat.Capabilities, _ = json.Marshal(caps)
-	var err error
+	lctx, slot := withSlot(ctx)
+	var lists []func() error
 	if caps.Tools != nil {
-		err = collect(conn.cs.Tools(ctx, nil), &cat.Tools)
+		lists = append(lists, func() error { return listTools(lctx, conn, &cat.Tools) })
 	}
-	if err == nil && caps.Prompts != nil {
-		err = collect(conn.cs.Prompts(ctx, nil), &cat.Prompts)
+	if caps.Prompts != nil {
+		lists = append(lists, func() error { return listPrompts(lctx, conn, &cat.Prompts) })
 	}
-	if err == nil && caps.Resources != nil {
-		err = collect(conn.cs.Resources(ctx, nil), &cat.Resources)
-		if err == nil {
-			err = collect(conn.cs.ResourceTemplates(ctx, nil), &cat.Templates)
-		}
+	if caps.Resources != nil {
+		lists = append(lists,
+			func() error { return listResources(lctx, conn, &cat.Resources) },
+			func() error { return listTemplates(lctx, conn, &cat.Templates) })
 	}
-	if err != nil {
-		return Catalog{}, s.callError(ctx, nil, conn, "discovery", err)
+	if err := runAll(lists); err != nil {
+		return Catalog{}, s.callError(lctx, nil, conn, slot, "discovery", err)
 	}
 	s.em.event(console.LevelInfo, "catalog: %d tools, %d prompts, %d resources, %d templates",
 		len(cat.Tools), len(cat.Prompts), len(cat.Resources), len(cat.Templates))
 	return cat, nil
 }
 
+// The four lists take the direct path when the connection has one, else
+// the SDK's paginating iterators.
+
+func listTools(ctx context.Context, conn *connection, out *[]Tool) error {
+	if conn.fast() {
+		return listAll(ctx, conn.stream, "tools/list", "tools", out)
+	}
+	return collect(conn.cs.Tools(ctx, nil), out)
+}
+
+func listPrompts(ctx context.Context, conn *connection, out *[]Prompt) error {
+	if conn.fast() {
+		return listAll(ctx, conn.stream, "prompts/list", "prompts", out)
+	}
+	return collect(conn.cs.Prompts(ctx, nil), out)
+}
+
+func listResources(ctx context.Context, conn *connection, out *[]Resource) error {
+	if conn.fast() {
+		return listAll(ctx, conn.stream, "resources/list", "resources", out)
+	}
+	return collect(conn.cs.Resources(ctx, nil), out)
+}
+
+func listTemplates(ctx context.Context, conn *connection, out *[]ResourceTemplate) error {
+	if conn.fast() {
+		return listAll(ctx, conn.stream, "resources/templates/list", "resourceTemplates", out)
+	}
+	return collect(conn.cs.ResourceTemplates(ctx, nil), out)
+}
+
+// runAll runs fns concurrently (the lists of a catalog are independent
+// round trips) and returns the first error in their order.
+func runAll(fns []func() error) error {
+	if len(fns) == 1 {
+		return fns[0]()
+	}
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn()
+		}()
+	}
+	wg.Wait()
+	return firstErr(errs)
+}
+
+func firstErr(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // collect drains a paginating SDK iterator (it follows nextCursor) into
-// our own types through their shared JSON shape.
+// our own types through their shared JSON shape, in one conversion.
 func collect[S any, T any](seq iter.Seq2[S, error], out *[]T) error {
+	var items []S
 	for item, err := range seq {
 		if err != nil {
 			return err
 		}
-		var v T
-		if err := convert(item, &v); err != nil {
-			return err
-		}
-		*out = append(*out, v)
+		items = append(items, item)
 	}
-	return nil
+	if len(items) == 0 {
+		return nil
+	}
+	return convert(items, out)
 }
 
 // convert copies src into dst through JSON: our types mirror the wire.

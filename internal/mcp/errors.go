@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -24,6 +25,7 @@ const (
 	KindTLS          Kind = "tls"               // TLS handshake or certificate failure
 	KindHTTPStatus   Kind = "http-status"       // the server answered with a non-2xx status
 	KindHandshake    Kind = "handshake"         // the peer does not speak MCP (bad JSON, wrong answer)
+	KindBadResponse  Kind = "bad-response"      // a response body of a live session was not valid JSON-RPC
 	KindTimeout      Kind = "timeout"           // no answer in time
 	KindExited       Kind = "exited"            // the stdio server process exited
 	KindNotFound     Kind = "command-not-found" // the stdio command does not exist
@@ -41,6 +43,7 @@ var (
 	ErrTLS            = errors.New("TLS failure")
 	ErrHTTPStatus     = errors.New("HTTP error status")
 	ErrHandshake      = errors.New("not an MCP server")
+	ErrBadResponse    = errors.New("invalid JSON from server")
 	ErrTimeout        = errors.New("timed out")
 	ErrExited         = errors.New("server process exited")
 	ErrCommandMissing = errors.New("command not found")
@@ -50,7 +53,7 @@ var (
 
 var kindSentinel = map[Kind]error{
 	KindDNS: ErrDNS, KindRefused: ErrRefused, KindTLS: ErrTLS, KindHTTPStatus: ErrHTTPStatus,
-	KindHandshake: ErrHandshake, KindTimeout: ErrTimeout, KindExited: ErrExited,
+	KindHandshake: ErrHandshake, KindBadResponse: ErrBadResponse, KindTimeout: ErrTimeout, KindExited: ErrExited,
 	KindNotFound: ErrCommandMissing, KindSessionGone: ErrSessionGone, KindClosed: ErrClosed,
 }
 
@@ -133,4 +136,22 @@ func excerpt(s string, n int) string {
 		s = s[:n] + "…"
 	}
 	return s
+}
+
+// culprit picks, from the tail of a stream that broke, the last line that
+// is not JSON (the garbage; responses may have arrived after it), or else
+// the last line; at most n bytes of its end.
+func culprit(tail string, n int) string {
+	lines := strings.Split(strings.TrimRight(tail, "\r\n"), "\n")
+	pick := lines[len(lines)-1]
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); l != "" && !json.Valid([]byte(l)) {
+			pick = l
+			break
+		}
+	}
+	if len(pick) > n {
+		pick = "…" + pick[len(pick)-n:]
+	}
+	return pick
 }

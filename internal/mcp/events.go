@@ -14,8 +14,11 @@ type emitter struct {
 	sink   console.Sink
 }
 
+// enabled reports whether events go anywhere.
+func (e emitter) enabled() bool { return e.sink != nil && e.sink != console.Discard }
+
 func (e emitter) emit(ev console.Event) {
-	if e.sink == nil || e.sink == console.Discard {
+	if !e.enabled() {
 		return
 	}
 	if ev.Time.IsZero() {
@@ -30,6 +33,9 @@ func (e emitter) emit(ev console.Event) {
 
 // event reports a transport or lifecycle event.
 func (e emitter) event(level console.Level, format string, args ...any) {
+	if !e.enabled() {
+		return
+	}
 	e.emit(console.Event{Kind: console.KindEvent, Level: level, Message: console.RedactText(fmt.Sprintf(format, args...))})
 }
 
@@ -41,7 +47,7 @@ type wireHead struct {
 
 // message reports one JSON-RPC message (kind KindSend or KindRecv).
 func (e emitter) message(kind console.Kind, raw []byte) {
-	if e.sink == nil || e.sink == console.Discard {
+	if !e.enabled() {
 		return
 	}
 	for _, ev := range console.MessageEvents(e.server, kind, raw) {

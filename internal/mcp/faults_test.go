@@ -3,6 +3,8 @@ package mcp_test
 import (
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -78,7 +80,9 @@ func hangingURL(t *testing.T) string {
 }
 
 func TestConnectErrors(t *testing.T) {
-	tlsSrv := httptest.NewTLSServer(http.NotFoundHandler())
+	tlsSrv := httptest.NewUnstartedServer(http.NotFoundHandler())
+	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0) // the handshake failure is the point
+	tlsSrv.StartTLS()
 	t.Cleanup(tlsSrv.Close)
 	tests := []struct {
 		name   string
@@ -97,6 +101,8 @@ func TestConnectErrors(t *testing.T) {
 		{"http timeout", withTimeout(httpTarget(hangingURL(t)+"?api_key=hunter2"), 300*time.Millisecond),
 			mcp.KindTimeout, []string{"timed out", "300ms"}, []string{"hunter2"}},
 		{"command not found", mcp.Target{Name: "test", Command: "/no/such/mcp-server"}, mcp.KindNotFound, []string{"command not found", "/no/such/mcp-server"}, nil},
+		{"command not on PATH", mcp.Target{Name: "test", Command: "no-such-mcp-server-xyz"}, mcp.KindNotFound, []string{"command not found", "executable file not found"}, nil},
+		{"bad working directory", mcp.Target{Name: "test", Command: "true", Dir: "/no/such/dir"}, mcp.KindUnclassified, []string{`working directory "/no/such/dir"`}, nil},
 		{"process exited", stdioTarget(mcptest.ModeExit), mcp.KindExited, []string{"server process exited", "exit status 3", "fatal: API_KEY is not set"}, nil},
 		{"garbage on stdout", stdioTarget(mcptest.ModeGarbage), mcp.KindHandshake, []string{"not JSON-RPC", "Welcome to my server"}, nil},
 		{"never answers initialize", withTimeout(stdioTarget(mcptest.ModeSilent), 300*time.Millisecond), mcp.KindTimeout, []string{"no answer within 300ms"}, nil},
@@ -109,6 +115,7 @@ func TestConnectErrors(t *testing.T) {
 				s.Close()
 				t.Fatal("Connect succeeded")
 			}
+			t.Log(err) // the message a user sees
 			var merr *mcp.Error
 			if !errors.As(err, &merr) || merr.Kind != tt.kind {
 				t.Fatalf("err = %v (%T), want kind %q", err, err, tt.kind)
@@ -152,7 +159,8 @@ func assertChildrenGone(t *testing.T, rec *console.Recorder) {
 }
 
 func TestStdioServerKilledMidCall(t *testing.T) {
-	s, rec := connect(t, stdioTarget(mcptest.ModeServer), nil)
+	lost := make(chan error, 1)
+	s, rec := connect(t, stdioTarget(mcptest.ModeServer), &mcp.Options{OnDisconnected: func(err error) { lost <- err }})
 	pid := s.PID()
 	_, err := s.CallTool(testContext(t), "die", nil, nil)
 	var merr *mcp.Error
@@ -165,6 +173,9 @@ func TestStdioServerKilledMidCall(t *testing.T) {
 	waitEvent(t, rec, "the stderr line", func(e console.Event) bool {
 		return e.Kind == console.KindStderr && e.Message == "about to be killed"
 	})
+	if err := receive(t, lost, "OnDisconnected"); !errors.Is(err, mcp.ErrExited) {
+		t.Errorf("OnDisconnected(%v), want the exit", err)
+	}
 	s.Close()
 	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
 		t.Errorf("process %d still exists after Close: %v", pid, err)
@@ -225,4 +236,14 @@ func TestDroppedStreamResumes(t *testing.T) {
 	}
 	waitEvent(t, rec, "the retry field", func(e console.Event) bool { return strings.Contains(e.Message, "reconnect delay to 50ms") })
 	waitEvent(t, rec, "the resumption", func(e console.Event) bool { return strings.Contains(e.Message, "resuming stream after event") })
+}
+
+func TestStdioGarbageMidSession(t *testing.T) {
+	s, _ := connect(t, stdioTarget(mcptest.ModeServer), nil)
+	_, err := s.CallTool(testContext(t), "garble", nil, nil)
+	var merr *mcp.Error
+	if !errors.As(err, &merr) || merr.Kind != mcp.KindHandshake || !strings.Contains(err.Error(), "oops, this is not JSON-RPC") {
+		t.Fatalf("err = %v, want the garbage reported", err)
+	}
+	t.Log(err)
 }

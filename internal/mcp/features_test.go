@@ -213,3 +213,49 @@ func TestRootsAndLogging(t *testing.T) {
 		t.Errorf("log event = %+v", e)
 	}
 }
+
+func TestResourceUpdated(t *testing.T) {
+	srv := mcptest.StartHTTP(t, mcptest.NewServer(mcptest.Options{}))
+	updated := make(chan string, 1)
+	s, _ := connect(t, httpTarget(srv.URL), &mcp.Options{OnResourceUpdated: func(uri string) { updated <- uri }})
+	ctx := testContext(t)
+	if err := s.Subscribe(ctx, "test://static/1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CallTool(ctx, "touch", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if uri := receive(t, updated, "resources/updated"); uri != "test://static/1" {
+		t.Errorf("updated %q", uri)
+	}
+}
+
+func TestHeadersRedactedAndDeleteOnClose(t *testing.T) {
+	srv := mcptest.StartHTTP(t, mcptest.NewServer(mcptest.Options{}))
+	target := httpTarget(srv.URL + "/?token=querysecret")
+	target.Headers = map[string]string{"Authorization": "Bearer headersecret", "X-Team": "blue"}
+	rec := &console.Recorder{}
+	s, err := mcp.Connect(testContext(t), target, &mcp.Options{Console: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.LastHeader()
+	if h.Get("Authorization") != "Bearer headersecret" || h.Get("X-Team") != "blue" || h.Get("Mcp-Session-Id") == "" {
+		t.Errorf("server saw headers %v", h)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if n := srv.Deletes.Load(); n != 1 {
+		t.Errorf("server got %d DELETEs, want 1 on Close", n)
+	}
+	all, _ := json.Marshal(rec.Events())
+	for _, secret := range []string{"headersecret", "querysecret"} {
+		if strings.Contains(string(all), secret) {
+			t.Errorf("console leaks %q", secret)
+		}
+	}
+	if !strings.Contains(string(all), "X-Team") {
+		t.Errorf("console lacks the request headers: %s", all)
+	}
+}

@@ -2,9 +2,9 @@ package mcp
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
-	"mime"
 	"net/http"
 	"strings"
 	"sync"
@@ -53,17 +53,18 @@ type wire struct {
 	em      emitter
 
 	sessionGone atomic.Bool // a request with our session id got 404
+	tap         bool        // report response bodies to the console (legacy SSE)
 
 	mu   sync.Mutex
 	fail *httpFailure
 }
 
-func newWire(base *http.Client, headers map[string]string, em emitter) *http.Client {
+func newWire(base *http.Client, headers map[string]string, em emitter, tap bool) *http.Client {
 	next := base.Transport
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	w := &wire{next: console.NewRoundTripper(next, em.server, em.sink), headers: headers, em: em}
+	w := &wire{next: console.NewRoundTripper(next, em.server, em.sink), headers: headers, em: em, tap: tap}
 	return &http.Client{Transport: w, CheckRedirect: base.CheckRedirect, Jar: base.Jar}
 }
 
@@ -79,21 +80,32 @@ func (w *wire) clearFailure() {
 	w.mu.Unlock()
 }
 
-func (w *wire) record(f *httpFailure) {
+func (w *wire) record(slot *callSlot, f *httpFailure) {
 	w.mu.Lock()
 	w.fail = f
 	w.mu.Unlock()
+	if slot != nil {
+		slot.setFailure(f)
+	}
 }
 
 func (w *wire) RoundTrip(req *http.Request) (*http.Response, error) {
-	req = req.Clone(req.Context())
-	for k, v := range w.headers {
-		req.Header.Set(k, v)
+	if len(w.headers) > 0 {
+		req = req.Clone(req.Context())
+		for k, v := range w.headers {
+			req.Header.Set(k, v)
+		}
 	}
-	isInit := w.inspectRequest(req)
+	ctx := req.Context()
+	slot := slotOf(ctx)
+	resuming := req.Header.Get("Last-Event-ID")
+	if resuming != "" {
+		w.em.event(console.LevelInfo, "resuming stream after event %s", resuming)
+	}
+	isInit := isInitialize(req)
 	resp, err := w.next.RoundTrip(req)
 	if err != nil {
-		w.record(&httpFailure{method: req.Method, err: err, isInit: isInit})
+		w.record(slot, &httpFailure{method: req.Method, err: err, isInit: isInit})
 		return nil, err
 	}
 	if resp.StatusCode == http.StatusNotFound && req.Header.Get("Mcp-Session-Id") != "" {
@@ -101,28 +113,40 @@ func (w *wire) RoundTrip(req *http.Request) (*http.Response, error) {
 		w.em.event(console.LevelWarning, "server answered 404 for our session: it expired")
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		w.captureFailure(req, resp, isInit)
+		// A GET stream refused with 405 is the spec's "no standalone
+		// stream", and DELETE is best effort: neither explains a failure.
+		if !(req.Method == http.MethodGet && resp.StatusCode == http.StatusMethodNotAllowed) && req.Method != http.MethodDelete {
+			w.captureFailure(slot, req, resp, isInit)
+		}
 		return resp, nil
 	}
-	resp.Body = w.tapBody(resp)
+	if w.tap && w.em.enabled() {
+		resp.Body = tapBody(resp, w.em)
+	}
 	return resp, nil
 }
 
-// inspectRequest reports a resumption and says whether the body is an
-// initialize request. (The console RoundTripper under us logs the body.)
-func (w *wire) inspectRequest(req *http.Request) (isInit bool) {
-	if id := req.Header.Get("Last-Event-ID"); id != "" {
-		w.em.event(console.LevelInfo, "resuming stream after event %s", id)
-	}
-	if req.Method != http.MethodPost || req.GetBody == nil {
+// connectingKey marks the context of Connect: only its POSTs can carry
+// initialize, so only they are looked into.
+type connectingKey struct{}
+
+func connectingContext(ctx context.Context) context.Context {
+	return context.WithValue(ctx, connectingKey{}, true)
+}
+
+// isInitialize says whether req POSTs initialize. Calls made after
+// connecting are never looked into: re-reading every body costs.
+func isInitialize(req *http.Request) bool {
+	if req.Method != http.MethodPost || req.GetBody == nil || req.Context().Value(connectingKey{}) == nil ||
+		req.Header.Get("Mcp-Session-Id") != "" {
 		return false
 	}
 	body, err := req.GetBody()
 	if err != nil {
 		return false
 	}
+	defer body.Close()
 	raw, _ := io.ReadAll(body)
-	body.Close()
 	var h wireHead
 	_ = json.Unmarshal(raw, &h)
 	return h.Method == "initialize"
@@ -130,24 +154,31 @@ func (w *wire) inspectRequest(req *http.Request) (isInit bool) {
 
 // captureFailure keeps an excerpt of an error body and puts the bytes
 // back for the SDK.
-func (w *wire) captureFailure(req *http.Request, resp *http.Response, isInit bool) {
+func (w *wire) captureFailure(slot *callSlot, req *http.Request, resp *http.Response, isInit bool) {
 	head, _ := io.ReadAll(io.LimitReader(resp.Body, 2048))
 	resp.Body = struct {
 		io.Reader
 		io.Closer
 	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
 	body := excerpt(string(console.RedactJSON(head)), 300)
-	w.record(&httpFailure{method: req.Method, status: resp.StatusCode, body: body, isInit: isInit})
+	w.record(slot, &httpFailure{method: req.Method, status: resp.StatusCode, body: body, isInit: isInit})
 }
 
-// tapBody reports the JSON-RPC messages of a response body as they pass.
-func (w *wire) tapBody(resp *http.Response) io.ReadCloser {
-	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	switch ct {
+// mediaType is the lower-case media type of a Content-Type header.
+func mediaType(ct string) string {
+	ct, _, _ = strings.Cut(ct, ";")
+	return strings.ToLower(strings.TrimSpace(ct))
+}
+
+// tapBody reports the JSON-RPC messages of a response body to the
+// console as they pass (the SDK's legacy SSE transport reads them; our
+// streamable transport reports what it decodes itself).
+func tapBody(resp *http.Response, em emitter) io.ReadCloser {
+	switch mediaType(resp.Header.Get("Content-Type")) {
 	case "application/json":
-		return &jsonTap{rc: resp.Body, em: w.em}
+		return &jsonTap{rc: resp.Body, em: em}
 	case "text/event-stream":
-		return &sseTap{rc: resp.Body, em: w.em}
+		return &sseTap{rc: resp.Body, em: em}
 	}
 	return resp.Body
 }
@@ -156,14 +187,14 @@ func (w *wire) tapBody(resp *http.Response) io.ReadCloser {
 type jsonTap struct {
 	rc   io.ReadCloser
 	em   emitter
-	buf  bytes.Buffer
+	buf  []byte
 	done bool
 }
 
 func (t *jsonTap) Read(p []byte) (int, error) {
 	n, err := t.rc.Read(p)
-	if t.buf.Len() < 8<<20 {
-		t.buf.Write(p[:n])
+	if len(t.buf) < 8<<20 {
+		t.buf = append(t.buf, p[:n]...)
 	}
 	if err == io.EOF {
 		t.flush()
@@ -172,11 +203,11 @@ func (t *jsonTap) Read(p []byte) (int, error) {
 }
 
 func (t *jsonTap) flush() {
-	if t.done || t.buf.Len() == 0 {
+	if t.done || len(t.buf) == 0 {
 		return
 	}
 	t.done = true
-	emitMessages(t.em, t.buf.Bytes())
+	emitMessages(t.em, t.buf)
 }
 
 func (t *jsonTap) Close() error {

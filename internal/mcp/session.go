@@ -44,6 +44,8 @@ type Session struct {
 	rootsMu  sync.Mutex
 	rootURIs []string
 
+	redialMu sync.Mutex // one re-initialization at a time
+
 	// mu guards the connection, the catalog and its compiled schemas;
 	// a re-initialization swaps them.
 	mu      sync.Mutex
@@ -61,9 +63,18 @@ type connection struct {
 	logged    *loggedTransport   // stdio
 	wire      *wire              // http and sse
 	endLife   context.CancelFunc // ends an SSE stream's context, if any
+	closing   atomic.Bool        // we are closing it: its end is no news
+	broken    atomic.Bool        // the SDK session ended or met a fatal error: redial before use
+	stream    *streamConn        // streamable HTTP
+}
+
+// dead reports a connection to replace before its next request.
+func (c *connection) dead() bool {
+	return c.broken.Load() || (c.stream != nil && c.stream.isFailed())
 }
 
 func (c *connection) close() error {
+	c.closing.Store(true)
 	err := c.cs.Close()
 	if c.endLife != nil {
 		c.endLife()
@@ -86,6 +97,7 @@ func Connect(ctx context.Context, t Target, opts *Options) (*Session, error) {
 		return nil, err
 	}
 	s.conn = conn
+	s.watchConn(conn)
 	if _, err := s.Resync(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -188,9 +200,8 @@ func (s *Session) dialStdio(ctx context.Context) (*connection, error) {
 // process exiting, or no answer in time.
 func (s *Session) stdioFailure(ctx context.Context, op string, p *process, lt *loggedTransport, err error) error {
 	readErr := lt.firstReadErr()
-	if readErr != nil && !errors.Is(readErr, io.EOF) && !errors.Is(readErr, os.ErrClosed) {
-		return &Error{Server: s.target.Name, Op: op, Kind: KindHandshake, Err: err,
-			Detail: fmt.Sprintf("the server wrote something that is not JSON-RPC to stdout (%v): %q", readErr, excerpt(console.RedactText(p.stdoutTail()), 200))}
+	if e := s.garbageError(op, p, lt, err); e != nil {
+		return e
 	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		// Checked before the exit: giving up closes stdin, and a server
@@ -203,15 +214,26 @@ func (s *Session) stdioFailure(ctx context.Context, op string, p *process, lt *l
 	}
 	if readErr != nil {
 		return &Error{Server: s.target.Name, Op: op, Kind: KindHandshake, Err: err,
-			Detail: fmt.Sprintf("%v; stdout ended with %q", readErr, excerpt(console.RedactText(p.stdoutTail()), 200))}
+			Detail: fmt.Sprintf("%v; stdout ended with %q", readErr, culprit(console.RedactText(p.stdoutTail()), 200))}
 	}
 	return &Error{Server: s.target.Name, Op: op, Kind: KindHandshake, Err: err, Detail: console.RedactText(err.Error())}
 }
 
+// garbageError reports a stdout that stopped being JSON-RPC, or nil.
+func (s *Session) garbageError(op string, p *process, lt *loggedTransport, err error) *Error {
+	readErr := lt.firstReadErr()
+	if readErr == nil || errors.Is(readErr, io.EOF) || errors.Is(readErr, os.ErrClosed) {
+		return nil
+	}
+	return &Error{Server: s.target.Name, Op: op, Kind: KindHandshake, Err: err,
+		Detail: fmt.Sprintf("the server wrote something that is not JSON-RPC to stdout (%v): %q", readErr, culprit(console.RedactText(p.stdoutTail()), 200))}
+}
+
 func (s *Session) dialHTTP(ctx context.Context, kind Transport) (*connection, error) {
-	hc := newWire(s.opts.HTTPClient, s.target.Headers, s.em)
+	hc := newWire(s.opts.HTTPClient, s.target.Headers, s.em, kind == TransportSSE)
 	w := hc.Transport.(*wire)
-	var tr sdk.Transport = &sdk.StreamableClientTransport{Endpoint: s.target.URL, HTTPClient: hc}
+	st := &streamableTransport{url: s.target.URL, client: hc, em: s.em}
+	var tr sdk.Transport = st
 	life, endLife := ctx, context.CancelFunc(func() {})
 	if kind == TransportSSE {
 		tr = &sdk.SSEClientTransport{Endpoint: s.target.URL, HTTPClient: hc}
@@ -225,17 +247,21 @@ func (s *Session) dialHTTP(ctx context.Context, kind Transport) (*connection, er
 			}
 		}()
 	}
-	cs, err := s.client.Connect(life, tr, s.sessionOptions())
+	cs, err := s.client.Connect(connectingContext(life), tr, s.sessionOptions())
 	if err == nil && ctx.Err() != nil {
 		_ = cs.Close()
 		err = ctx.Err()
 	}
 	if err != nil {
 		endLife()
-		return &connection{wire: w, transport: kind}, s.httpFailure(ctx, "connect", w, err)
+		return &connection{wire: w, transport: kind}, s.httpFailure(ctx, "connect", w.lastFailure(), err)
 	}
 	w.clearFailure()
-	return &connection{cs: cs, transport: kind, wire: w, endLife: endLife}, nil
+	conn := &connection{cs: cs, transport: kind, wire: w, endLife: endLife}
+	if kind == TransportHTTP {
+		conn.stream = st.last()
+	}
+	return conn, nil
 }
 
 // fallback reports whether a streamable connect failed the way a legacy
@@ -263,10 +289,10 @@ func (s *Session) dialSSEFallback(ctx context.Context, first error) (*connection
 	return conn, nil
 }
 
-// httpFailure turns an SDK error into a typed one using what the wire saw.
-func (s *Session) httpFailure(ctx context.Context, op string, w *wire, err error) error {
+// httpFailure turns an SDK error into a typed one using what the wire
+// saw, f (nil when it saw nothing wrong).
+func (s *Session) httpFailure(ctx context.Context, op string, f *httpFailure, err error) error {
 	e := &Error{Server: s.target.Name, Op: op, Err: err}
-	f := w.lastFailure()
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded) && (f == nil || f.status == 0):
 		idle, _ := s.target.timeouts()
@@ -289,36 +315,93 @@ func (s *Session) httpFailure(ctx context.Context, op string, w *wire, err error
 	return e
 }
 
-// current returns the live connection.
-func (s *Session) current() (*connection, error) {
+// current returns the live connection. An HTTP connection whose SDK
+// session died (a malformed response, a stream that broke for good) is
+// replaced first: one bad answer must not end the session for good.
+func (s *Session) current(ctx context.Context) (*connection, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+	closed, conn := s.closed, s.conn
+	s.mu.Unlock()
+	if closed {
 		return nil, &Error{Server: s.target.Name, Op: "call", Kind: KindClosed}
 	}
-	return s.conn, nil
+	if conn.wire != nil && conn.dead() {
+		return s.reinitialize(ctx, conn)
+	}
+	return conn, nil
 }
 
-// reinitialize replaces old, whose session the server forgot, with a new
-// one and re-lists the catalog. Concurrent callers share one redial.
+// reinitialize replaces old, whose session the server forgot or whose
+// SDK session died, with a new one and re-lists the catalog. Concurrent
+// callers share one redial; the catalog stays readable meanwhile.
 func (s *Session) reinitialize(ctx context.Context, old *connection) (*connection, error) {
+	s.redialMu.Lock()
+	defer s.redialMu.Unlock()
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+	closed, cur := s.closed, s.conn
+	s.mu.Unlock()
+	if closed {
 		return nil, &Error{Server: s.target.Name, Op: "reconnect", Kind: KindClosed}
 	}
-	if s.conn != old {
-		return s.conn, nil
+	if cur != old {
+		return cur, nil
 	}
-	s.em.event(console.LevelWarning, "session expired on the server; initializing again")
+	if old.wire != nil && old.wire.sessionGone.Load() {
+		s.em.event(console.LevelWarning, "session expired on the server; initializing again")
+	} else {
+		s.em.event(console.LevelWarning, "the connection broke; connecting and initializing again")
+	}
 	_ = old.close()
 	conn, err := s.dial(ctx)
 	if err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		_ = conn.close()
+		return nil, &Error{Server: s.target.Name, Op: "reconnect", Kind: KindClosed}
+	}
 	s.conn = conn
+	s.watchConn(conn)
+	s.mu.Unlock()
 	s.requestRelist()
+	if s.opts.LogLevel != "" && s.hasCapability("logging") {
+		// A new session starts at the server's default level. Sent on conn
+		// directly: a request could re-enter reinitialize.
+		if err := conn.cs.SetLoggingLevel(ctx, &sdk.SetLoggingLevelParams{Level: sdk.LoggingLevel(s.opts.LogLevel)}); err != nil {
+			s.em.event(console.LevelWarning, "setting log level: %v", err)
+		}
+	}
 	return conn, nil
+}
+
+// watchConn reports a connection that ends without our asking: the
+// server exited, dropped the stream for good, or forgot the session.
+func (s *Session) watchConn(c *connection) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		err := c.cs.Wait()
+		c.broken.Store(true)
+		if c.closing.Load() {
+			return
+		}
+		switch {
+		case c.proc != nil && c.proc.exitedWithin(time.Second):
+			err = c.proc.exitError(s.target.Name, "session")
+		case c.wire != nil && c.wire.sessionGone.Load():
+			err = &Error{Server: s.target.Name, Op: "session", Kind: KindSessionGone, Detail: "the next request initializes a new session"}
+		case err == nil:
+			err = &Error{Server: s.target.Name, Op: "session", Kind: KindClosed, Detail: "the server closed the connection"}
+		default:
+			err = &Error{Server: s.target.Name, Op: "session", Kind: KindClosed, Err: err, Detail: console.RedactText(err.Error())}
+		}
+		s.em.event(console.LevelError, "connection lost: %v", err)
+		if s.opts.OnDisconnected != nil {
+			s.opts.OnDisconnected(err)
+		}
+	}()
 }
 
 // Catalog returns the last discovered catalog.
@@ -350,11 +433,11 @@ func (s *Session) Close() error {
 	conn := s.conn
 	s.mu.Unlock()
 	s.cancel()
-	s.wg.Wait()
 	var err error
 	if conn != nil {
 		err = conn.close()
 	}
+	s.wg.Wait()
 	s.em.event(console.LevelInfo, "disconnected")
 	return err
 }

@@ -36,8 +36,8 @@ func TestDiscoveryReadsEveryPage(t *testing.T) {
 			for _, tool := range cat.Tools {
 				tools = append(tools, tool.Name)
 			}
-			want := []string{"add_tool", "die", "echo", "elicit", "fail", "hang", "log", "roots", "sample", "slow", "structured",
-				"tool_000", "tool_001", "tool_002", "tool_003", "tool_004", "tool_005"}
+			want := []string{"add_tool", "die", "dropstream", "echo", "elicit", "fail", "garble", "hang", "log", "roots", "sample", "slow", "structured",
+				"tool_000", "tool_001", "tool_002", "tool_003", "tool_004", "tool_005", "touch"}
 			slices.Sort(tools)
 			if diff := cmp.Diff(want, tools); diff != "" {
 				t.Errorf("tools (-want +got):\n%s", diff)
@@ -60,7 +60,7 @@ func TestDiscoveryReadsEveryPage(t *testing.T) {
 					pages++
 				}
 			}
-			if pages != 5 { // 17 tools, 4 a page
+			if pages != 5 { // 20 tools, 4 a page
 				t.Errorf("tools/list sent %d times, want 5 pages", pages)
 			}
 			// The catalog is JSON in MCP's wire shape.
@@ -173,7 +173,7 @@ func TestClientInfoAndCapabilities(t *testing.T) {
 			var msg struct {
 				Params struct {
 					ClientInfo   struct{ Name, Version string } `json:"clientInfo"`
-					Capabilities json.RawMessage              `json:"capabilities"`
+					Capabilities json.RawMessage                `json:"capabilities"`
 				} `json:"params"`
 			}
 			if err := json.Unmarshal(e.Data, &msg); err != nil {

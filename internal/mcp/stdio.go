@@ -87,6 +87,13 @@ func closeAll(files []*os.File) {
 
 func startError(t Target, err error) error {
 	kind := KindUnclassified
+	if t.Dir != "" {
+		// The kernel reports a missing working directory like a missing
+		// command; tell them apart.
+		if _, serr := os.Stat(t.Dir); serr != nil {
+			return &Error{Server: t.Name, Op: "connect", Kind: kind, Detail: fmt.Sprintf("working directory %q: %v", t.Dir, serr), Err: err}
+		}
+	}
 	if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
 		kind = KindNotFound
 	}
@@ -125,16 +132,6 @@ func (p *process) readStderr() {
 	}
 }
 
-// hasExited reports whether the process is gone.
-func (p *process) hasExited() bool {
-	select {
-	case <-p.exited:
-		return true
-	default:
-		return false
-	}
-}
-
 // exitError describes the exit for a failure during op. It waits briefly
 // for the stderr reader so the last lines are included.
 func (p *process) exitError(server, op string) *Error {
@@ -168,8 +165,8 @@ func (r stdoutTap) Read(b []byte) (int, error) {
 	if n > 0 {
 		r.p.mu.Lock()
 		r.p.tail = append(r.p.tail, b[:n]...)
-		if len(r.p.tail) > 512 {
-			r.p.tail = r.p.tail[len(r.p.tail)-512:]
+		if len(r.p.tail) > 4096 {
+			r.p.tail = r.p.tail[len(r.p.tail)-4096:]
 		}
 		r.p.mu.Unlock()
 	}

@@ -87,6 +87,11 @@ type Options struct {
 	OnCatalog func(Catalog)
 	// OnResourceUpdated is called for notifications/resources/updated.
 	OnResourceUpdated func(uri string)
+	// OnDisconnected is called, once per connection, when the connection
+	// ends without Close: the process exited, the stream broke for good,
+	// or (KindSessionGone) the server forgot the session, which the next
+	// request re-initializes. err is an *Error.
+	OnDisconnected func(err error)
 }
 
 // Elicitor is the UI that answers a server's elicitation request.

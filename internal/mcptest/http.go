@@ -1,6 +1,9 @@
 package mcptest
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -17,6 +20,49 @@ type HTTPServer struct {
 	handler atomic.Pointer[http.Handler]
 	newH    func() http.Handler
 	Posts   atomic.Int64 // POST requests seen
+	Gets    atomic.Int64 // GET requests seen (standalone and resumed streams)
+	Deletes atomic.Int64 // DELETE requests seen (session ends)
+	header  atomic.Pointer[http.Header]
+	fault   atomic.Pointer[Fault]
+}
+
+// Fault is a canned answer that replaces the server's to one POST.
+type Fault struct {
+	Method      string // the JSON-RPC method of the POST it answers
+	Status      int
+	ContentType string
+	Body        string
+}
+
+// FailNext answers the next POST carrying f.Method with f instead of
+// serving it, as a proxy or a broken server would.
+func (h *HTTPServer) FailNext(f Fault) { h.fault.Store(&f) }
+
+// serveFault answers r with the armed fault when it matches, and says
+// whether it did. r.Body stays readable for the real handler.
+func (h *HTTPServer) serveFault(w http.ResponseWriter, r *http.Request) bool {
+	f := h.fault.Load()
+	if f == nil || r.Method != http.MethodPost {
+		return false
+	}
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	var head struct{ Method string }
+	if json.Unmarshal(body, &head) != nil || head.Method != f.Method || !h.fault.CompareAndSwap(f, nil) {
+		return false
+	}
+	w.Header().Set("Content-Type", f.ContentType)
+	w.WriteHeader(f.Status)
+	_, _ = w.Write([]byte(f.Body))
+	return true
+}
+
+// LastHeader returns the headers of the last request the server got.
+func (h *HTTPServer) LastHeader() http.Header {
+	if p := h.header.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // StartHTTP serves s over streamable HTTP until the test ends.
@@ -50,8 +96,18 @@ func start(t testing.TB, s *Server, newH func() http.Handler) *HTTPServer {
 	first := newH()
 	h.handler.Store(&first)
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
+		switch r.Method {
+		case http.MethodPost:
 			h.Posts.Add(1)
+		case http.MethodGet:
+			h.Gets.Add(1)
+		case http.MethodDelete:
+			h.Deletes.Add(1)
+		}
+		hdr := r.Header.Clone()
+		h.header.Store(&hdr)
+		if h.serveFault(w, r) {
+			return
 		}
 		(*h.handler.Load()).ServeHTTP(w, r)
 	}))

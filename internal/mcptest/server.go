@@ -46,9 +46,11 @@ func NewServer(opts Options) *Server {
 	}
 	s := &Server{Started: make(chan string, 16), Cancelled: make(chan string, 16), opts: opts}
 	s.Server = sdk.NewServer(&sdk.Implementation{Name: "mcptest", Version: "1.0.0"}, &sdk.ServerOptions{
-		PageSize:          opts.PageSize,
-		Instructions:      "A server for mcpls tests.",
-		CompletionHandler: complete,
+		PageSize:           opts.PageSize,
+		Instructions:       "A server for mcpls tests.",
+		CompletionHandler:  complete,
+		SubscribeHandler:   func(context.Context, *sdk.SubscribeRequest) error { return nil },
+		UnsubscribeHandler: func(context.Context, *sdk.UnsubscribeRequest) error { return nil },
 		Capabilities: &sdk.ServerCapabilities{
 			Logging: &sdk.LoggingCapabilities{},
 			Tools:   &sdk.ToolCapabilities{ListChanged: true},
@@ -91,6 +93,11 @@ func (s *Server) addTools() {
 	s.tool("roots", "", roots)
 	s.tool("log", "", logTool)
 	s.tool("add_tool", "", s.addTool)
+	s.tool("touch", "", s.touch)
+	s.tool("garble", "", func(context.Context, *sdk.CallToolRequest) (*sdk.CallToolResult, error) {
+		fmt.Println("<html>oops, this is not JSON-RPC</html>") // over stdio this corrupts the stream
+		return text("garbled"), nil
+	})
 	s.tool("die", "", func(context.Context, *sdk.CallToolRequest) (*sdk.CallToolResult, error) {
 		fmt.Fprintln(os.Stderr, "about to be killed")
 		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
@@ -216,6 +223,14 @@ func (s *Server) addTool(context.Context, *sdk.CallToolRequest) (*sdk.CallToolRe
 	name := fmt.Sprintf("added_%d", s.added.Add(1))
 	s.tool(name, "", echo)
 	return text("added " + name), nil
+}
+
+// touch reports test://static/1 as updated to its subscribers.
+func (s *Server) touch(ctx context.Context, _ *sdk.CallToolRequest) (*sdk.CallToolResult, error) {
+	if err := s.ResourceUpdated(ctx, &sdk.ResourceUpdatedNotificationParams{URI: "test://static/1"}); err != nil {
+		return nil, err
+	}
+	return text("touched"), nil
 }
 
 func (s *Server) addPrompts() {

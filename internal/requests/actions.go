@@ -217,6 +217,9 @@ func insertMembers(text []byte, obj *jsonc.Node, ms []member) (Edit, bool) {
 		return Edit{Start: obj.Start + 1, End: obj.End - 1, NewText: " " + strings.Join(parts, ", ") + " "}, true
 	}
 	last := obj.Props[len(obj.Props)-1]
+	if v := last.Value; v == nil || v.Kind == jsonc.Invalid || v.Kind == jsonc.String && !v.Closed {
+		return Edit{}, false // "key": with no value yet: the member is being typed
+	}
 	lineStart := bytes.LastIndexByte(text[:last.Start], '\n') + 1
 	indent := text[lineStart:last.Start]
 	sep := ", "

@@ -1,6 +1,7 @@
 package requests
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"sync"
@@ -29,14 +30,17 @@ type Validator struct {
 	// Now tells the time for "cached 5 min ago"; nil means time.Now.
 	Now func() time.Time
 
-	// mu guards memo, which holds the results of the last run only.
-	mu   sync.Mutex
-	memo map[string]memoEntry
+	// mu guards memo, which holds the results of the last run only, and
+	// checked, the number of requests validated so far (for tests).
+	mu      sync.Mutex
+	memo    map[string]memoEntry
+	checked int
 }
 
 // memoEntry is one request's diagnostics, with offsets relative to the
 // start of the request.
 type memoEntry struct {
+	key   string // the request's text, reused as the next run's key
 	cat   *mcp.Catalog
 	diags []config.Diagnostic
 }
@@ -58,6 +62,7 @@ func (v *Validator) Diagnostics(f *config.File, catalogs Catalogs) []config.Diag
 	v.mu.Unlock()
 	var out []config.Diagnostic
 	text := f.Doc.Text
+	checked := 0
 	for _, r := range f.Requests {
 		if !r.Server.Set {
 			continue
@@ -75,10 +80,11 @@ func (v *Validator) Diagnostics(f *config.File, catalogs Catalogs) []config.Diag
 		e, hit := old[string(src)]
 		if !hit || e.cat != cat {
 			if e, hit = next[string(src)]; !hit || e.cat != cat {
-				e = memoEntry{cat: cat, diags: relative(checkRequest(r, indexOf(cat)), r.Range.Start)}
+				checked++
+				e = memoEntry{key: string(src), cat: cat, diags: relative(checkRequest(text, r, indexOf(cat)), r.Range.Start)}
 			}
 		}
-		next[string(src)] = e
+		next[e.key] = e
 		for _, d := range e.diags {
 			d.Start += r.Range.Start
 			d.End += r.Range.Start
@@ -87,6 +93,7 @@ func (v *Validator) Diagnostics(f *config.File, catalogs Catalogs) []config.Diag
 	}
 	v.mu.Lock()
 	v.memo = next
+	v.checked += checked
 	v.mu.Unlock()
 	return out
 }
@@ -101,6 +108,7 @@ func relative(ds []config.Diagnostic, base int) []config.Diagnostic {
 
 // checker collects the diagnostics of one request.
 type checker struct {
+	text  []byte
 	r     *config.Request
 	ix    *index
 	diags []config.Diagnostic
@@ -111,12 +119,12 @@ func (c *checker) report(start, end int, sev config.Severity, code, msg, fix str
 }
 
 // checkRequest validates one request against its server's catalog.
-func checkRequest(r *config.Request, ix *index) []config.Diagnostic {
+func checkRequest(text []byte, r *config.Request, ix *index) []config.Diagnostic {
 	kind, target, ok := r.Kind()
 	if !ok || !target.Set {
 		return nil
 	}
-	c := &checker{r: r, ix: ix}
+	c := &checker{text: text, r: r, ix: ix}
 	switch kind {
 	case config.RequestTool:
 		c.tool(target)
@@ -146,8 +154,26 @@ func (c *checker) tool(target config.String) {
 		return
 	}
 	for _, p := range s.Validate(c.r.Arguments) {
-		c.problem(s, p, target)
+		if !c.hiddenByVariable(p) {
+			c.problem(s, p, target)
+		}
 	}
+}
+
+// hiddenByVariable reports a problem of the text of a string that holds a
+// variable reference (${env:X}, ${input:id}...): its expansion is not known
+// here, so only its type can be checked.
+func (c *checker) hiddenByVariable(p schema.Problem) bool {
+	switch p.Keyword {
+	case "pattern", "format", "enum", "const", "minLength", "maxLength":
+	default:
+		return false
+	}
+	if p.Start < 0 || p.End > len(c.text) {
+		return false
+	}
+	v := c.text[p.Start:p.End]
+	return len(v) > 0 && v[0] == '"' && bytes.Contains(v, []byte("${"))
 }
 
 // problem reports one schema problem of the arguments.
@@ -160,7 +186,8 @@ func (c *checker) problem(s *schema.Schema, p schema.Problem, target config.Stri
 	case "required", "dependentRequired", "dependencies":
 		c.report(start, end, config.SeverityError, CodeMissingArgument, c.where(p)+p.Message, "")
 	case "additionalProperties":
-		names := propertyNames(s.Properties(schema.SplitPointer(p.Pointer)))
+		toks := schema.SplitPointer(p.Pointer)
+		names := absent(propertyNames(s.Properties(toks)), nodeAt(c.r.Arguments, toks))
 		best := closest(p.Property, names)
 		c.report(start, end, config.SeverityError, CodeUnknownArgument, c.where(p)+p.Message+didYouMean(best), quoteFix(best))
 	default:
@@ -183,6 +210,18 @@ func (c *checker) anchor(target config.String) (int, int) {
 		return c.r.ArgumentsKey.Start, c.r.ArgumentsKey.End
 	}
 	return target.Range.Start, target.Range.End
+}
+
+// absent returns the names obj does not have as keys: the only ones a
+// misspelt key may be meant as.
+func absent(names []string, obj *jsonc.Node) []string {
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if obj.Prop(n) == nil {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func propertyNames(ps []schema.Property) []string {
@@ -235,7 +274,7 @@ func (c *checker) arguments(of string, names, required []string, target config.S
 		if containsString(names, p.Key.Value) {
 			continue
 		}
-		best := closest(p.Key.Value, names)
+		best := closest(p.Key.Value, absent(names, args))
 		c.report(p.Key.Start, p.Key.End, config.SeverityWarning, CodeUnknownArgument,
 			fmt.Sprintf("the %s takes no argument %q", of, p.Key.Value)+didYouMean(best), quoteFix(best))
 	}

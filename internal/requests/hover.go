@@ -62,7 +62,7 @@ func toolMarkdown(t *toolEntry) string {
 		b.WriteString("\n\nThe inputSchema cannot be used: " + err.Error())
 	} else if s != nil {
 		if sum := s.Summary(); sum != "" {
-			b.WriteString("\n\n**Arguments**\n\n" + sum)
+			b.WriteString("\n\n**Arguments**\n\n" + strings.TrimSuffix(sum, "\n"))
 		}
 	}
 	if hints := hintsText(annotationsOf(t.tool)); hints != "" {
@@ -118,7 +118,7 @@ func promptMarkdown(p *mcp.Prompt) string {
 		b.WriteString("\n\n" + d)
 	}
 	if props := promptProperties(p); len(props) > 0 {
-		b.WriteString("\n\n**Arguments**\n\n" + schema.SummaryOf(props))
+		b.WriteString("\n\n**Arguments**\n\n" + strings.TrimSuffix(schema.SummaryOf(props), "\n"))
 	}
 	return b.String()
 }
@@ -143,7 +143,7 @@ func (c *cursor) resourceMarkdown(uri string) string {
 				b.WriteString("\n\n" + d)
 			}
 			if props := templateProperties(t); len(props) > 0 && t.rt.URITemplate == uri {
-				b.WriteString("\n\n**Variables** (in `arguments`)\n\n" + schema.SummaryOf(props))
+				b.WriteString("\n\n**Variables** (in `arguments`)\n\n" + strings.TrimSuffix(schema.SummaryOf(props), "\n"))
 			}
 			return b.String()
 		}

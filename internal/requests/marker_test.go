@@ -147,7 +147,11 @@ func runMarkers(src []byte, catalogs Catalogs) string {
 		switch m.kind {
 		case "c":
 			fmt.Fprintf(&b, "== complete %s\n", m.name)
-			for _, it := range sortedItems(Complete(f, m.offset, catalogs)) {
+			items := sortedItems(Complete(f, m.offset, catalogs))
+			if dup := offeredTwice(items, complete.Complete(f, m.offset, config.Env{})); dup != "" {
+				fmt.Fprintf(&b, "OFFERED TWICE: %s\n", dup)
+			}
+			for _, it := range items {
 				fmt.Fprintf(&b, "%s %s | %s | %s %q\n", it.Kind, it.Label, it.Detail, span(it.Start, it.End), it.InsertText)
 			}
 		case "h":
@@ -158,6 +162,19 @@ func runMarkers(src []byte, catalogs Catalogs) string {
 		}
 	}
 	return b.String()
+}
+
+// offeredTwice names an item that package complete offers too, since an
+// editor merges both lists.
+func offeredTwice(ours, theirs []complete.Item) string {
+	for _, a := range ours {
+		for _, b := range theirs {
+			if a.Label == b.Label || a.InsertText == b.InsertText {
+				return a.Label
+			}
+		}
+	}
+	return ""
 }
 
 func sortedItems(items []complete.Item) []complete.Item {

@@ -35,18 +35,34 @@ import (
 // a live catalog, else the time the offline copy was saved.
 type Catalogs func(server string) (cat *mcp.Catalog, cachedAt time.Time, ok bool)
 
-// Diagnostic codes of this package (config.Diagnostic.Code).
+// Diagnostic codes of this package (config.Diagnostic.Code); Codes says
+// what each means.
 const (
 	CodeUnknownTool      = "request/unknown-tool"
 	CodeUnknownPrompt    = "request/unknown-prompt"
 	CodeUnknownResource  = "request/unknown-resource"
-	CodeInvalidArguments = "request/invalid-arguments" // a value that fails the tool's inputSchema
-	CodeMissingArgument  = "request/missing-argument"  // a required argument (or nested property) is absent
-	CodeUnknownArgument  = "request/unknown-argument"  // an argument the tool, prompt or template does not take
-	CodeInvalidSchema    = "request/invalid-schema"    // the tool's inputSchema does not compile
-	CodeCatalogCached    = "request/catalog-cached"    // the catalog comes from the offline cache
+	CodeInvalidArguments = "request/invalid-arguments"
+	CodeMissingArgument  = "request/missing-argument"
+	CodeUnknownArgument  = "request/unknown-argument"
 	CodeArgumentsType    = "request/arguments-not-object"
+	CodeInvalidSchema    = "request/invalid-schema"
+	CodeCatalogCached    = "request/catalog-cached"
 )
+
+// Codes lists every diagnostic code of this package: its severity (the
+// most severe it is reported with) and meaning. A test checks that
+// Diagnostics keeps to it.
+var Codes = []config.CodeInfo{
+	{Code: CodeUnknownTool, Severity: config.SeverityError, Doc: "a tool the server's catalog does not list; \"did you mean\" and a fix when one is close"},
+	{Code: CodeUnknownPrompt, Severity: config.SeverityError, Doc: "a prompt the server's catalog does not list"},
+	{Code: CodeUnknownResource, Severity: config.SeverityWarning, Doc: "a URI that is no listed resource and matches no resource template (servers may serve unlisted ones, hence a warning)"},
+	{Code: CodeInvalidArguments, Severity: config.SeverityError, Doc: "an argument value that fails the tool's inputSchema (type, enum, format, range...), at the value"},
+	{Code: CodeMissingArgument, Severity: config.SeverityError, Doc: "a required argument (or nested property) that is absent, on the key of the object lacking it; a code action adds it"},
+	{Code: CodeUnknownArgument, Severity: config.SeverityError, Doc: "an argument the tool does not take (error) or a prompt or template does not take (warning), on its key"},
+	{Code: CodeArgumentsType, Severity: config.SeverityError, Doc: "the arguments of a prompt or template are not an object"},
+	{Code: CodeInvalidSchema, Severity: config.SeverityWarning, Doc: "the tool's inputSchema does not compile, so its arguments are not checked"},
+	{Code: CodeCatalogCached, Severity: config.SeverityInformation, Doc: "the server's catalog comes from the offline cache, saying since when"},
+}
 
 // Edit replaces the bytes [Start, End) of the document with NewText.
 type Edit struct {
@@ -78,8 +94,12 @@ func requestAt(f *config.File, offset int) *config.Request {
 }
 
 // closest returns the candidate closest to name when it is close enough to
-// be a likely typo, else "".
+// be a likely typo (or name is a prefix of it), else "": also when name is
+// one of the candidates.
 func closest(name string, candidates []string) string {
+	if containsString(candidates, name) {
+		return ""
+	}
 	best, bestD := "", -1
 	lname := strings.ToLower(name)
 	for _, c := range candidates {

@@ -89,7 +89,9 @@ func (o Outcome) failed(err error) Outcome {
 }
 
 // Run prepares req (a request of file f, its variables expanded with env)
-// and sends it on sess.
+// and sends it on sess, a live session to the request's server. It takes
+// the file and env beside the request because a request's ${...}
+// variables are expanded against them.
 func Run(ctx context.Context, sess *mcp.Session, f *config.File, req *config.Request, env config.Env) Outcome {
 	o := newOutcome(req)
 	call, err := Prepare(f, req, env)

@@ -274,6 +274,9 @@ func typesOf(ss set) []string {
 	if containsString(out, "integer") && containsString(out, "number") {
 		out = removeString(out, "integer")
 	}
+	if containsString(out, "null") && len(out) > 1 { // "integer | null": the type first
+		out = append(removeString(out, "null"), "null")
+	}
 	return out
 }
 

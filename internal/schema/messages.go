@@ -95,6 +95,8 @@ func describeError(k jsonschema.ErrorKind) string {
 			return "matches none of the alternatives (oneOf)"
 		}
 		return fmt.Sprintf("matches more than one alternative (oneOf: %d and %d)", k.Subschemas[0], k.Subschemas[1])
+	case *kind.UniqueItems:
+		return fmt.Sprintf("items must be unique: items %d and %d are equal", k.Duplicates[0], k.Duplicates[1])
 	case *kind.FalseSchema:
 		return "no value is allowed here"
 	}

@@ -96,7 +96,7 @@ func (in *instance) build(n *jsonc.Node, ptr string) any {
 		obj := make(map[string]any, len(n.Props))
 		for _, p := range n.Props {
 			child := ptr + "/" + escape(p.Key.Value)
-			if p.Value == nil || p.Value.Kind == jsonc.Invalid {
+			if p.Value == nil || typing(p.Value) || !p.Key.Closed {
 				in.invalid[child] = true
 				delete(obj, p.Key.Value)
 				continue
@@ -109,7 +109,7 @@ func (in *instance) build(n *jsonc.Node, ptr string) any {
 		arr := make([]any, len(n.Items))
 		for i, it := range n.Items {
 			child := ptr + "/" + itoa(i)
-			if it.Kind == jsonc.Invalid {
+			if typing(it) {
 				in.invalid[child] = true
 				continue
 			}
@@ -124,6 +124,12 @@ func (in *instance) build(n *jsonc.Node, ptr string) any {
 		return n.Value == "true"
 	}
 	return nil
+}
+
+// typing reports a value still being typed: one that did not parse, or a
+// string without its closing quote.
+func typing(n *jsonc.Node) bool {
+	return n.Kind == jsonc.Invalid || n.Kind == jsonc.String && !n.Closed
 }
 
 // collectLeaves gathers the errors that name a failing keyword, below the

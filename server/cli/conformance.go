@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,26 +13,22 @@ import (
 	"mcpls/internal/mcp"
 )
 
-// The conformance suite (@modelcontextprotocol/conformance) starts a mock
-// server per scenario and runs "mcpls conformance URL" with the scenario's
-// name in MCP_CONFORMANCE_SCENARIO and, for some auth scenarios, a JSON
-// context (client credentials and the like) in MCP_CONFORMANCE_CONTEXT.
-const (
-	envConformanceScenario = "MCP_CONFORMANCE_SCENARIO"
-	envConformanceContext  = "MCP_CONFORMANCE_CONTEXT"
-)
+// envConformanceScenario names the scenario: the conformance suite
+// (@modelcontextprotocol/conformance) starts a mock server per scenario and
+// runs "mcpls conformance URL" with the scenario's name in it. (Some auth
+// scenarios also pass client credentials as JSON in
+// MCP_CONFORMANCE_CONTEXT; the OAuth flow of issue 5 will read it.)
+const envConformanceScenario = "MCP_CONFORMANCE_SCENARIO"
 
 // defaultConformanceTimeout stays under the suite's own 30 s client timeout,
 // so a hung scenario ends with our error rather than the suite's kill.
 const defaultConformanceTimeout = 25 * time.Second
 
-// conformanceRun is one invocation: where to connect, which scenario, and
-// where the console trail goes.
+// conformanceRun is one invocation: where to connect and where the
+// console trail goes.
 type conformanceRun struct {
-	url      string
-	scenario string
-	context  string // MCP_CONFORMANCE_CONTEXT, raw JSON; empty when unset
-	console  console.Sink
+	url     string
+	console console.Sink
 }
 
 // runConformance is the client side of the official MCP conformance suite:
@@ -63,8 +58,7 @@ func runConformance(ctx context.Context, args []string, stdio Stdio) int {
 		fmt.Fprintf(stdio.Err, "mcpls conformance: unknown scenario %q\n", *scenario)
 		return ExitUsage
 	}
-	run := &conformanceRun{url: fs.Arg(0), scenario: *scenario,
-		context: os.Getenv(envConformanceContext), console: console.Discard}
+	run := &conformanceRun{url: fs.Arg(0), console: console.Discard}
 	if !*quiet {
 		run.console = lineSink(stdio.Err)
 	}
@@ -110,7 +104,3 @@ func lineSink(w io.Writer) console.Sink {
 		fmt.Fprintln(w, e.String())
 	})
 }
-
-// errScenarioNeedsOAuth marks the auth/* scenarios while mcpls has no OAuth
-// flow (issue 5 brings internal/oauth).
-var errScenarioNeedsOAuth = errors.New("needs the OAuth client flow (internal/oauth, issue 5), which mcpls does not have yet")

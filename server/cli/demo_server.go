@@ -8,13 +8,16 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"time"
 
 	"mcpls/internal/demoserver"
 )
 
 // runDemoServer serves the embedded demo MCP server: streamable HTTP at
 // /mcp and legacy SSE at /sse on a loopback address, printing the /mcp URL
-// as the first line of stdout, or one session over stdio with --stdio. It
+// as the first line of stdout, or one session over stdio with --stdio.
+// With --auth both endpoints need a Bearer token from the server's own
+// authorization server, served on the same listener. It
 // runs until ctx is done (SIGINT, SIGTERM) or, with --stdio, until the
 // client closes stdin.
 func runDemoServer(ctx context.Context, args []string, stdio Stdio) int {
@@ -25,8 +28,10 @@ func runDemoServer(ctx context.Context, args []string, stdio Stdio) int {
 	toolsFile := flags.String("tools", "", "JSON `file` of extra tools that echo their arguments (a tool array, a tools/list result, or lspbench gen.mjs's schema)")
 	pageSize := flags.Int("page-size", demoserver.DefaultPageSize, "items per page of every list")
 	verbose := flags.Bool("v", false, "log the server's activity to stderr")
+	withAuth := flags.Bool("auth", false, "put the server behind its own OAuth authorization server (PRM, AS metadata, registration, PKCE, refresh, revocation)")
+	tokenTTL := flags.Duration("token-ttl", 5*time.Minute, "access token lifetime with --auth")
 	flags.Usage = func() {
-		fmt.Fprintln(stdio.Err, "usage: mcpls demo-server [--addr 127.0.0.1:0] [--stdio] [--tools FILE] [--page-size N] [-v]")
+		fmt.Fprintln(stdio.Err, "usage: mcpls demo-server [--addr 127.0.0.1:0] [--stdio] [--auth [--token-ttl D]] [--tools FILE] [--page-size N] [-v]")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -50,6 +55,13 @@ func runDemoServer(ctx context.Context, args []string, stdio Stdio) int {
 			return ExitUsage
 		}
 		opts.ExtraTools = tools
+	}
+	if *withAuth {
+		if *useStdio {
+			fmt.Fprintln(stdio.Err, "mcpls demo-server: --auth needs HTTP; it cannot be used with --stdio")
+			return ExitUsage
+		}
+		opts.WrapHandler = demoserver.NewAuth(demoserver.AuthOptions{TokenTTL: *tokenTTL}).Wrap
 	}
 	if *useStdio {
 		return serveDemoStdio(ctx, demoserver.New(opts), stdio)

@@ -3,6 +3,8 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -125,5 +127,29 @@ func TestListUsage(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, errOut, tc.want)
 			}
 		})
+	}
+}
+
+// TestListDefaultConfig finds .vscode/mcp.json in the current directory
+// when --config is not given.
+func TestListDefaultConfig(t *testing.T) {
+	port, _ := serveDemo(t)
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, ".vscode"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	text := fmt.Sprintf(`{ "servers": { "demo": { "url": "http://127.0.0.1:%s/mcp" } } }`, port)
+	if err := os.WriteFile(filepath.Join(dir, ".vscode", "mcp.json"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	code, out, errOut := mcpCmd(t, "", "list", "demo")
+	if code != ExitOK || !strings.HasPrefix(out, "demo  mcpls-demo ") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	t.Chdir(t.TempDir())
+	code, _, errOut = mcpCmd(t, "", "list", "demo")
+	if code != ExitUsage || !strings.Contains(errOut, "no config file here (looked for .mcp.json, .vscode/mcp.json, .cursor/mcp.json): pass --config FILE") {
+		t.Errorf("no config: exit %d, stderr %q", code, errOut)
 	}
 }

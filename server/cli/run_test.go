@@ -218,3 +218,16 @@ func TestRunRefusals(t *testing.T) {
 		})
 	}
 }
+
+// TestRunDemoExample runs the shipped examples/demo/.mcp.json against the
+// demo server, as make demo does: every saved request passes.
+func TestRunDemoExample(t *testing.T) {
+	port, _ := serveDemo(t)
+	t.Setenv("MCPLS_DEMO_PORT", port)
+	code, out, errOut := mcpCmd(t, "", "run", "--config", filepath.Join("..", "..", "examples", "demo", ".mcp.json"))
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	summary := regexp.MustCompile(`^(\d+) passed, 0 failed$`).FindStringSubmatch(lines[len(lines)-1])
+	if code != ExitOK || summary == nil || summary[1] != fmt.Sprint(len(lines)-1) {
+		t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+}

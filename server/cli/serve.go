@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/pprof"
 
 	"mcpls/server/lsp"
 )
@@ -30,7 +32,27 @@ func runServe(ctx context.Context, args []string, stdio Stdio) int {
 		return ExitUsage
 	}
 	opts := lsp.Options{Log: stdio.Err, TestHooks: os.Getenv(testHooksEnv) == "1"}
-	return lsp.Serve(ctx, stdioConn{in: stdio.In, out: stdio.Out}, opts)
+	code := lsp.Serve(ctx, stdioConn{in: stdio.In, out: stdio.Out}, opts)
+	if path := os.Getenv(memProfileEnv); path != "" {
+		writeHeapProfile(path, stdio.Err)
+	}
+	return code
+}
+
+// memProfileEnv names a file where serve writes a heap profile when it
+// exits, for memory investigations (go tool pprof bin/mcpls FILE).
+const memProfileEnv = "MCPLS_MEMPROFILE"
+
+func writeHeapProfile(path string, log io.Writer) {
+	runtime.GC()
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.WriteHeapProfile(f)
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
+		fmt.Fprintf(log, "mcpls serve: writing the heap profile: %v\n", err)
+	}
 }
 
 // stdioConn joins stdin and stdout into the one stream the server talks on.

@@ -2,37 +2,135 @@ package lsp
 
 import (
 	"context"
-	"slices"
+	"encoding/json"
+	"errors"
+	"fmt"
 
+	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"mcpls/internal/config"
+	"mcpls/server/lspext"
 )
 
-// commandFunc runs one workspace/executeCommand command.
-type commandFunc func(ctx context.Context, s *Server, snap *Snapshot, args []protocol.LSPAny) (any, error)
+// commandFunc runs one workspace/executeCommand command with its one
+// argument, raw.
+type commandFunc func(ctx context.Context, s *Server, snap *Snapshot, arg json.RawMessage) (any, error)
 
-// commands is the one table of the commands mcpls offers through
-// workspace/executeCommand (announced in initialize). A nil func is a
-// command whose implementation has not landed yet (issue 4): it answers
-// with a clear "not available yet" error.
+// commands implements lspext.Commands, the one table of commands (a test
+// checks that every command there has an entry here and no other).
 var commands = map[string]commandFunc{
-	"mcpls.connect":      nil,
-	"mcpls.disconnect":   nil,
-	"mcpls.resync":       nil,
-	"mcpls.signIn":       nil,
-	"mcpls.signOut":      nil,
-	"mcpls.callTool":     nil,
-	"mcpls.getPrompt":    nil,
-	"mcpls.readResource": nil,
-	"mcpls.addRequest":   nil,
-	"mcpls.showResult":   nil,
+	lspext.CmdConnect:      command(cmdConnect),
+	lspext.CmdDisconnect:   command(cmdDisconnect),
+	lspext.CmdResync:       command(cmdResync),
+	lspext.CmdSignIn:       command(cmdSignIn),
+	lspext.CmdSignOut:      command(cmdSignIn),
+	lspext.CmdCallTool:     command(cmdRun(config.RequestTool)),
+	lspext.CmdGetPrompt:    command(cmdRun(config.RequestPrompt)),
+	lspext.CmdReadResource: command(cmdRun(config.RequestResource)),
+	lspext.CmdAddRequest:   command(cmdAddRequest),
+	lspext.CmdShowResult:   command(cmdShowResult),
+	lspext.CmdShowConsole:  command(cmdShowConsole),
 }
 
-// CommandNames lists the commands, sorted, for the server capabilities.
-func CommandNames() []string {
-	names := make([]string, 0, len(commands))
-	for name := range commands {
-		names = append(names, name)
+// command adapts a typed command: it decodes the one argument.
+func command[A, R any](f func(ctx context.Context, s *Server, snap *Snapshot, a *A) (R, error)) commandFunc {
+	return func(ctx context.Context, s *Server, snap *Snapshot, raw json.RawMessage) (any, error) {
+		a := new(A)
+		if len(raw) == 0 {
+			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "missing the command's argument")
+		}
+		if err := json.Unmarshal(raw, a); err != nil {
+			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "decoding the command's argument: %v", err)
+		}
+		return f(ctx, s, snap, a)
 	}
-	slices.Sort(names)
-	return names
+}
+
+func executeCommand(ctx context.Context, s *Server, snap *Snapshot, p *protocol.ExecuteCommandParams) (any, error) {
+	run, known := commands[p.Command]
+	if !known {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "unknown command %q", p.Command)
+	}
+	var arg json.RawMessage
+	if len(p.Arguments) > 0 {
+		arg = json.RawMessage(p.Arguments[0])
+	}
+	res, err := run(ctx, s, snap, arg)
+	var jerr *jsonrpc2.Error
+	if err != nil && !errors.As(err, &jerr) && ctx.Err() == nil {
+		err = jsonrpc2.Errorf(codeRequestFailed, "%s: %v", p.Command, err)
+	}
+	return res, err
+}
+
+// configOf loads the config file u: the open document, else the disk. It
+// also returns the workspace folder holding it.
+func (s *Server) configOf(snap *Snapshot, u string) (*config.File, uri.URI, string, error) {
+	du := uri.URI(u)
+	if doc := snap.Document(du); doc != nil {
+		return doc.analysis.load(doc.Path, doc.Text), du, snap.folderOf(doc.Path), nil
+	}
+	path := uriPath(du)
+	if path == "" {
+		return nil, du, "", fmt.Errorf("%s is neither open nor a file", u)
+	}
+	text, err := readFile(path)
+	if err != nil {
+		return nil, du, "", err
+	}
+	return (&analysis{}).load(path, text), du, snap.folderOf(path), nil
+}
+
+// serverOf finds the server named in a ServerArgs.
+func (s *Server) serverOf(snap *Snapshot, a *lspext.ServerArgs) (*config.File, *config.Server, serverKey, string, error) {
+	f, du, folder, err := s.configOf(snap, a.URI)
+	if err != nil {
+		return nil, nil, serverKey{}, "", err
+	}
+	srv := f.Server(a.Server)
+	if srv == nil {
+		return nil, nil, serverKey{}, "", fmt.Errorf("no server %q in %s", a.Server, a.URI)
+	}
+	return f, srv, serverKey{du, a.Server}, folder, nil
+}
+
+func cmdConnect(ctx context.Context, s *Server, snap *Snapshot, a *lspext.ServerArgs) (lspext.ServerState, error) {
+	f, srv, k, folder, err := s.serverOf(snap, a)
+	if err != nil {
+		return lspext.ServerState{}, err
+	}
+	return s.mcp.connect(ctx, k, f, srv, folder), nil
+}
+
+func cmdDisconnect(_ context.Context, s *Server, snap *Snapshot, a *lspext.ServerArgs) (lspext.ServerState, error) {
+	return s.mcp.disconnect(serverKey{uri.URI(a.URI), a.Server}), nil
+}
+
+func cmdResync(ctx context.Context, s *Server, snap *Snapshot, a *lspext.ServerArgs) (lspext.ServerState, error) {
+	return s.mcp.resync(ctx, serverKey{uri.URI(a.URI), a.Server})
+}
+
+// errNoAuth answers sign-in and sign-out until the auth flow lands.
+var errNoAuth = errors.New("sign-in arrives with the auth flow (issue 5); use a token in \"headers\" meanwhile")
+
+func cmdSignIn(context.Context, *Server, *Snapshot, *lspext.ServerArgs) (any, error) {
+	return nil, errNoAuth
+}
+
+func cmdShowResult(_ context.Context, s *Server, _ *Snapshot, a *lspext.RequestArgs) (*lspext.Result, error) {
+	r, ok := s.mcp.outcome(requestKey{uri.URI(a.URI), a.Request})
+	if !ok {
+		return nil, fmt.Errorf("request %d of %s has not run yet", a.Request, a.URI)
+	}
+	return &r, nil
+}
+
+func cmdShowConsole(ctx context.Context, s *Server, _ *Snapshot, a *lspext.ServerArgs) (any, error) {
+	path, err := writeConsole(s.outputDir(), a.Server, s.mcp.ring.Events(a.Server))
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.showDocument(ctx, path)
 }

@@ -13,6 +13,6 @@ func completion(_ context.Context, s *Server, snap *Snapshot, p *protocol.Comple
 	}
 	offset := doc.Lines().Offset(int(p.Position.Line), int(p.Position.Character))
 	env := fileEnv{WorkspaceFolder: snap.folderOf(doc.Path), UserHome: userHome()}
-	items := completeAt(doc.analysis, doc.Path, doc.Text, doc.Lines(), offset, env, snap.Caps().Snippets)
+	items := completeAt(doc.analysis, doc.Path, doc.Text, doc.Lines(), offset, env, s.mcp.catalogs(doc.URI), snap.Caps().Snippets)
 	return &protocol.CompletionList{Items: items}, nil
 }

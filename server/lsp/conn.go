@@ -56,7 +56,7 @@ type requestSpec struct {
 func request[P, R any](f func(ctx context.Context, s *Server, snap *Snapshot, p *P) (R, error)) requestFunc {
 	return func(ctx context.Context, s *Server, snap *Snapshot, raw jsonrpc2.RawMessage) (any, error) {
 		p := new(P)
-		if len(raw) > 0 {
+		if len(raw) > 0 && !isVoid(p) {
 			if err := protocol.Unmarshal(raw, p); err != nil {
 				return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "decoding params: %v", err)
 			}
@@ -65,11 +65,18 @@ func request[P, R any](f func(ctx context.Context, s *Server, snap *Snapshot, p 
 	}
 }
 
+// isVoid reports whether a method takes no params (shutdown, exit): what
+// an editor sends there anyway (null, [], {}) is ignored, as LSP intends.
+func isVoid(p any) bool {
+	_, void := p.(*struct{})
+	return void
+}
+
 // notification adapts a typed notification handler.
 func notification[P any](f func(ctx context.Context, s *Server, p *P) error) notificationFunc {
 	return func(ctx context.Context, s *Server, raw jsonrpc2.RawMessage) error {
 		p := new(P)
-		if len(raw) > 0 {
+		if len(raw) > 0 && !isVoid(p) {
 			if err := protocol.Unmarshal(raw, p); err != nil {
 				return fmt.Errorf("decoding params: %w", err)
 			}
@@ -107,7 +114,7 @@ func (s *Server) handle(ctx context.Context, req *jsonrpc2.Request) (any, error)
 }
 
 func (s *Server) requestSpec(method string) (requestSpec, bool) {
-	if spec, ok := requests[method]; ok {
+	if spec, ok := requestTable[method]; ok {
 		return spec, true
 	}
 	if s.opts.TestHooks {

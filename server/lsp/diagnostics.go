@@ -151,7 +151,8 @@ func (s *Server) computeDiagnostics(_ context.Context, job diagJob) *protocol.Pu
 		}
 		a, text = &analysis{}, data
 	}
-	res := diagnose(a, job.path, text, fileEnv{WorkspaceFolder: job.folder, UserHome: userHome()})
+	env := fileEnv{WorkspaceFolder: job.folder, UserHome: userHome()}
+	res := diagnose(a, job.path, text, env, s.mcp.catalogs(job.uri), s.valid.get(job.uri))
 	p.Diagnostics = res.diagnostics
 	s.watch.setEnvFiles(job.path, res.envFiles)
 	return p

@@ -1,7 +1,8 @@
 package lsp
 
 // This file is the only one in the package that calls the editor-agnostic
-// feature packages (internal/config, internal/complete, internal/hover).
+// feature packages (internal/config, internal/complete, internal/hover,
+// internal/requests).
 // Everything else deals in Documents, snapshots and LSP types; here a
 // document's text becomes diagnostics, completions and hovers, and their
 // byte ranges become LSP ranges.
@@ -12,11 +13,14 @@ import (
 	"sync/atomic"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 
 	"mcpls/internal/complete"
 	"mcpls/internal/config"
 	hoverdoc "mcpls/internal/hover" // the package name is taken by the hover handler
 	"mcpls/internal/jsonc"
+	"mcpls/internal/mcp"
+	"mcpls/internal/requests"
 )
 
 // diagnosticSource names mcpls as the origin of its diagnostics.
@@ -65,11 +69,15 @@ type diagResult struct {
 	envFiles    []string // absolute paths of the file's envFile targets, to watch
 }
 
-// diagnose checks one config file's text.
-func diagnose(a *analysis, path string, text []byte, env fileEnv) diagResult {
+// diagnose checks one config file's text: the file alone (config.Check)
+// and its requests against the servers' catalogs (memoised by v).
+func diagnose(a *analysis, path string, text []byte, env fileEnv, catalogs requests.Catalogs, v *requests.Validator) diagResult {
 	f := a.load(path, text)
 	cenv := env.configEnv()
 	found := config.Check(f, cenv)
+	if v != nil {
+		found = append(found, v.Diagnostics(f, catalogs)...)
+	}
 	res := diagResult{diagnostics: make([]protocol.Diagnostic, 0, len(found)), envFiles: f.EnvFilesFor(cenv)}
 	for _, d := range found {
 		res.diagnostics = append(res.diagnostics,
@@ -79,8 +87,10 @@ func diagnose(a *analysis, path string, text []byte, env fileEnv) diagResult {
 }
 
 // completeAt lists the completions at a byte offset.
-func completeAt(a *analysis, path string, text []byte, lines *jsonc.Lines, offset int, env fileEnv, snippets bool) []protocol.CompletionItem {
-	found := complete.Complete(a.load(path, text), offset, env.configEnv())
+func completeAt(a *analysis, path string, text []byte, lines *jsonc.Lines, offset int, env fileEnv, catalogs requests.Catalogs, snippets bool) []protocol.CompletionItem {
+	f := a.load(path, text)
+	found := complete.Complete(f, offset, env.configEnv())
+	found = append(found, requests.Complete(f, offset, catalogs)...)
 	items := make([]protocol.CompletionItem, 0, len(found))
 	for _, it := range found {
 		items = append(items, toCompletionItem(lines, it, snippets))
@@ -89,8 +99,12 @@ func completeAt(a *analysis, path string, text []byte, lines *jsonc.Lines, offse
 }
 
 // hoverAt returns the hover at a byte offset, ok false when there is none.
-func hoverAt(a *analysis, path string, text []byte, lines *jsonc.Lines, offset int, env fileEnv, markdown bool) (*protocol.Hover, bool) {
-	res, ok := hoverdoc.HoverEnv(a.load(path, text), offset, env.configEnv())
+func hoverAt(a *analysis, path string, text []byte, lines *jsonc.Lines, offset int, env fileEnv, catalogs requests.Catalogs, markdown bool) (*protocol.Hover, bool) {
+	f := a.load(path, text)
+	res, ok := requests.Hover(f, offset, catalogs)
+	if !ok {
+		res, ok = hoverdoc.HoverEnv(f, offset, env.configEnv())
+	}
 	if !ok {
 		return nil, false
 	}
@@ -166,4 +180,46 @@ func toRange(lines *jsonc.Lines, start, end int) protocol.Range {
 func toPosition(lines *jsonc.Lines, offset int) protocol.Position {
 	line, char := lines.Position(offset)
 	return protocol.Position{Line: uint32(line), Character: uint32(char)}
+}
+
+// codeActionsAt lists the fixes for the diagnostics on [start, end]: the
+// "did you mean" of config.Check, and the request fixes (names, missing
+// arguments) of internal/requests.
+func codeActionsAt(u uri.URI, a *analysis, path string, text []byte, lines *jsonc.Lines, start, end int, env fileEnv, catalogs requests.Catalogs, v *requests.Validator) []protocol.CodeAction {
+	f := a.load(path, text)
+	out := []protocol.CodeAction{}
+	for _, d := range config.Check(f, env.configEnv()) {
+		if d.Fix == "" || d.Start > end || d.End < start {
+			continue
+		}
+		out = append(out, toCodeAction(u, lines, requests.Action{Title: "Change to " + d.Fix, Diagnostic: d,
+			Edits: []requests.Edit{{Start: d.Start, End: d.End, NewText: d.Fix}}}))
+	}
+	diags := v.Diagnostics(f, catalogs)
+	for _, act := range requests.CodeActions(f, diags, start, end, catalogs) {
+		out = append(out, toCodeAction(u, lines, act))
+	}
+	return out
+}
+
+func toCodeAction(u uri.URI, lines *jsonc.Lines, act requests.Action) protocol.CodeAction {
+	kind := protocol.CodeActionKindQuickFix
+	edits := make([]protocol.TextEdit, 0, len(act.Edits))
+	for _, e := range act.Edits {
+		edits = append(edits, protocol.TextEdit{Range: toRange(lines, e.Start, e.End), NewText: e.NewText})
+	}
+	d := act.Diagnostic
+	return protocol.CodeAction{
+		Title:       act.Title,
+		Kind:        &kind,
+		Diagnostics: []protocol.Diagnostic{toDiagnostic(lines, d.Start, d.End, protocol.DiagnosticSeverity(d.Severity), d.Code, d.Message)},
+		Edit:        &protocol.WorkspaceEdit{Changes: map[uri.URI][]protocol.TextEdit{u: edits}},
+	}
+}
+
+// requestSkeleton is the edit that adds a request for target to the
+// file's "requests" (creating the list when missing).
+func requestSkeleton(a *analysis, path string, text []byte, cat *mcp.Catalog, server, kind, target string) requests.Edit {
+	f := a.load(path, text)
+	return insertRequest(f.Doc, requests.Skeleton(cat, server, kind, target))
 }

@@ -13,7 +13,7 @@ func hover(_ context.Context, s *Server, snap *Snapshot, p *protocol.HoverParams
 	}
 	offset := doc.Lines().Offset(int(p.Position.Line), int(p.Position.Character))
 	env := fileEnv{WorkspaceFolder: snap.folderOf(doc.Path), UserHome: userHome()}
-	h, ok := hoverAt(doc.analysis, doc.Path, doc.Text, doc.Lines(), offset, env, snap.Caps().MarkdownHover)
+	h, ok := hoverAt(doc.analysis, doc.Path, doc.Text, doc.Lines(), offset, env, s.mcp.catalogs(doc.URI), snap.Caps().MarkdownHover)
 	if !ok {
 		return nil, nil
 	}

@@ -21,6 +21,7 @@ import (
 
 	"mcpls/server/lsp"
 	"mcpls/server/lsp/lsptest"
+	"mcpls/server/lspext"
 )
 
 // timeout bounds every wait of these tests; none of them sleeps.
@@ -231,8 +232,11 @@ func TestInitialize(t *testing.T) {
 		if cp := res.Capabilities.CompletionProvider; cp == nil || strings.Join(cp.TriggerCharacters, "") != `":{$` {
 			t.Errorf("completionProvider = %#v, want trigger characters \" : { $", cp)
 		}
-		if cmds := res.Capabilities.ExecuteCommandProvider.Commands; len(cmds) != 10 {
-			t.Errorf("executeCommandProvider.commands = %v, want the 10 mcpls commands", cmds)
+		if cmds := res.Capabilities.ExecuteCommandProvider.Commands; !slices.Equal(cmds, lspext.CommandNames()) {
+			t.Errorf("executeCommandProvider.commands = %v, want %v", cmds, lspext.CommandNames())
+		}
+		if res.Capabilities.CodeLensProvider == nil {
+			t.Error("codeLensProvider is not announced")
 		}
 		err := s.Call(ctx, protocol.MethodInitialize, &protocol.InitializeParams{}, nil)
 		if errorCode(err) != jsonrpc2.InvalidRequest {
@@ -422,18 +426,21 @@ func TestPanicIsAnswered(t *testing.T) {
 	})
 }
 
-func TestCommandsNotAvailableYet(t *testing.T) {
+func TestCommandErrors(t *testing.T) {
 	forEachTransport(t, func(t *testing.T, ctx context.Context, s *session) {
 		initialize(t, ctx, s)
+		signIn := []protocol.LSPAny{protocol.LSPAny(`{"uri":"file:///x/.mcp.json","server":"x"}`)}
 		for _, tc := range []struct {
 			command string
+			args    []protocol.LSPAny
 			code    jsonrpc2.Code
 			message string
 		}{
-			{"mcpls.connect", -32803, "not available yet"},
-			{"mcpls.nope", jsonrpc2.InvalidParams, "unknown command"},
+			{"mcpls.connect", nil, jsonrpc2.InvalidParams, "missing the command's argument"},
+			{"mcpls.signIn", signIn, -32803, "sign-in arrives with the auth flow"},
+			{"mcpls.nope", nil, jsonrpc2.InvalidParams, "unknown command"},
 		} {
-			err := s.Call(ctx, protocol.MethodWorkspaceExecuteCommand, &protocol.ExecuteCommandParams{Command: tc.command}, nil)
+			err := s.Call(ctx, protocol.MethodWorkspaceExecuteCommand, &protocol.ExecuteCommandParams{Command: tc.command, Arguments: tc.args}, nil)
 			if errorCode(err) != tc.code || !strings.Contains(fmt.Sprint(err), tc.message) {
 				t.Errorf("%s: err = %v, want code %d with %q", tc.command, err, tc.code, tc.message)
 			}

@@ -16,9 +16,10 @@ func initialize(_ context.Context, s *Server, _ *Snapshot, p *protocol.Initializ
 	s.state.update(func(next *Snapshot) {
 		next.caps = caps
 		next.folders = folders
+		next.settings = applySettings(defaultSettings, p.InitializationOptions)
 	})
 	s.state.setLifecycle(stateInitialized)
-	s.logf("initialize: client %q, %d workspace folder(s)", caps.ClientName, len(folders))
+	s.logf("initialize: client %q, %d workspace folder(s), extensions %+v", caps.ClientName, len(folders), caps.MCP)
 	return &protocol.InitializeResult{
 		Capabilities: serverCapabilities(),
 		ServerInfo:   protocol.ServerInfo{Name: version.Name, Version: protocol.NewOptional(version.Version)},

@@ -6,13 +6,15 @@ import (
 	"go.lsp.dev/protocol"
 )
 
-// requests is the one table of LSP requests the server answers.
-var requests = map[string]requestSpec{
+// requestTable is the one table of LSP requests the server answers.
+var requestTable = map[string]requestSpec{
 	protocol.MethodInitialize:              {run: request(initialize), inline: true},
 	protocol.MethodShutdown:                {run: request(shutdown), inline: true},
 	protocol.MethodTextDocumentCompletion:  {run: request(completion)},
 	protocol.MethodTextDocumentHover:       {run: request(hover)},
 	protocol.MethodWorkspaceExecuteCommand: {run: request(executeCommand)},
+	protocol.MethodTextDocumentCodeLens:    {run: request(codeLens)},
+	protocol.MethodTextDocumentCodeAction:  {run: request(codeAction)},
 }
 
 // notifications is the one table of LSP notifications the server follows.
@@ -26,7 +28,8 @@ var notifications = map[string]notificationFunc{
 	protocol.MethodTextDocumentDidClose:               notification(didClose),
 	protocol.MethodWorkspaceDidChangeWorkspaceFolders: notification(didChangeWorkspaceFolders),
 	protocol.MethodSetTrace:                           notification(ignore[protocol.SetTraceParams]),
-	protocol.MethodWorkspaceDidChangeConfiguration:    notification(ignore[protocol.DidChangeConfigurationParams]),
+	protocol.MethodWorkspaceDidChangeConfiguration:    notification(didChangeConfiguration),
+	protocol.MethodWindowWorkDoneProgressCancel:       notification(workDoneProgressCancel),
 }
 
 // ignore accepts a notification the server has no use for yet, so that it

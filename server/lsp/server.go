@@ -8,7 +8,17 @@
 // arrival and then run concurrently. Handlers (one file per area) are thin:
 // they read a snapshot and call a feature function. features.go is the only
 // file that calls the editor-agnostic feature packages (internal/config,
-// internal/complete, internal/hover).
+// internal/complete, internal/hover, internal/requests).
+//
+// The MCP side (mcpservers.go) keeps one entry per (config file, server):
+// connection state, session, catalog (live, else from the offline cache),
+// last error and the last outcome of each saved request. Commands
+// (commands.go, the table of lspext.Commands) connect, run requests
+// (run.go: progress, cancellation, confirmation of destructive tools) and
+// deliver results through the mcp/* extensions the editor announced under
+// experimental.mcpls, else through plain LSP (render.go, showDocument,
+// logMessage). Code lenses (codelens.go) show each server's state and run
+// each saved request.
 package lsp
 
 import (
@@ -31,6 +41,12 @@ type Options struct {
 	// TestHooks registers the methods that integration tests use to inject
 	// faults (see testhooks.go). Never set in production.
 	TestHooks bool
+	// CacheDir holds the offline catalogs; "" means the cache's default
+	// ($MCPLS_CACHE_DIR, else the user cache dir).
+	CacheDir string
+	// OutputDir receives rendered results and console files for editors
+	// without the mcp/* extensions; "" means <user cache dir>/mcpls.
+	OutputDir string
 }
 
 // Exit codes returned by Serve, as the LSP specification prescribes for the
@@ -42,6 +58,7 @@ const (
 
 // Server is one language-server session on one connection.
 type Server struct {
+	ctx    context.Context // ends when the server stops
 	opts   Options
 	logger *log.Logger
 
@@ -50,6 +67,9 @@ type Server struct {
 	state  *session
 	diags  *diagnoser
 	watch  *watcher
+	mcp    *mcpServers
+	runs   *runs
+	valid  *validators
 
 	// exited is closed by the exit notification.
 	exited   chan struct{}
@@ -84,12 +104,16 @@ func newServer(ctx context.Context, rwc io.ReadWriteCloser, opts Options) *Serve
 		logw = os.Stderr
 	}
 	s := &Server{
+		ctx:     ctx,
 		opts:    opts,
 		logger:  log.New(logw, "mcpls: ", log.LstdFlags|log.Lmicroseconds),
 		exited:  make(chan struct{}),
 		state:   newSession(),
 		cancels: newCancels(),
 	}
+	s.mcp = newMCPServers(s, opts.CacheDir)
+	s.runs = newRuns()
+	s.valid = newValidators()
 	s.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(rwc), jsonrpc2.WithCodec(lspCodec{}))
 	s.client = newClient(ctx, s.conn, s.logger)
 	s.watch = newWatcher(ctx, s.logger, s.onDiskChange, s.onConfigGone)
@@ -102,6 +126,7 @@ func newServer(ctx context.Context, rwc io.ReadWriteCloser, opts Options) *Serve
 // connection gets a bounded grace period: a reader blocked on a stdin that
 // cannot be interrupted must not keep the process alive after exit.
 func (s *Server) close() {
+	s.mcp.close()
 	s.watch.close()
 	s.diags.close()
 	s.client.close()

@@ -57,9 +57,10 @@ func (d *Document) Lines() *jsonc.Lines {
 // Snapshot is the immutable state of the session between two
 // notifications: open documents and workspace folders. Requests read one.
 type Snapshot struct {
-	docs    map[uri.URI]*Document
-	folders []string // absolute paths, sorted
-	caps    ClientCaps
+	docs     map[uri.URI]*Document
+	folders  []string // absolute paths, sorted
+	caps     ClientCaps
+	settings Settings
 }
 
 // Document returns the open document u, or nil.
@@ -67,6 +68,9 @@ func (s *Snapshot) Document(u uri.URI) *Document { return s.docs[u] }
 
 // Folders returns the workspace folders as absolute paths.
 func (s *Snapshot) Folders() []string { return s.folders }
+
+// Settings returns the user's settings.
+func (s *Snapshot) Settings() Settings { return s.settings }
 
 // Caps returns what the editor said it supports in initialize.
 func (s *Snapshot) Caps() ClientCaps { return s.caps }
@@ -102,7 +106,7 @@ type session struct {
 }
 
 func newSession() *session {
-	return &session{snap: &Snapshot{docs: map[uri.URI]*Document{}}}
+	return &session{snap: &Snapshot{docs: map[uri.URI]*Document{}, settings: defaultSettings}}
 }
 
 func (s *session) snapshot() *Snapshot {
@@ -127,7 +131,8 @@ func (s *session) setLifecycle(l lifecycle) {
 func (s *session) update(f func(next *Snapshot)) *Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	next := &Snapshot{docs: maps.Clone(s.snap.docs), folders: slices.Clone(s.snap.folders), caps: s.snap.caps}
+	next := &Snapshot{docs: maps.Clone(s.snap.docs), folders: slices.Clone(s.snap.folders), caps: s.snap.caps,
+		settings: s.snap.settings}
 	f(next)
 	s.snap = next
 	return next

@@ -12,8 +12,9 @@ import (
 func didOpen(_ context.Context, s *Server, p *protocol.DidOpenTextDocumentParams) error {
 	td := p.TextDocument
 	doc := newDocument(td.URI, td.Version, []byte(td.Text))
-	s.state.update(func(next *Snapshot) { next.docs[td.URI] = doc })
+	snap := s.state.update(func(next *Snapshot) { next.docs[td.URI] = doc })
 	s.diagnoseOpen(doc)
+	s.autoConnect(snap, doc)
 	return nil
 }
 
@@ -48,6 +49,7 @@ func didSave(_ context.Context, s *Server, p *protocol.DidSaveTextDocumentParams
 func didClose(_ context.Context, s *Server, p *protocol.DidCloseTextDocumentParams) error {
 	u := p.TextDocument.URI
 	snap := s.state.update(func(next *Snapshot) { delete(next.docs, u) })
+	s.valid.drop(u)
 	path := uriPath(u)
 	if path != "" && snap.folderOf(path) != "" && isConfigFile(path) {
 		s.diagnoseDisk(snap, path)

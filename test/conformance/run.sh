@@ -19,6 +19,7 @@
 #                      (default: .cache/conformance in the repository)
 #   RESULTS            where logs and checks.json go (default: a new
 #                      directory under $CONFORMANCE_CACHE/results)
+#   BASELINE           the baseline file (default test/conformance/baseline.txt)
 #   TIMEOUT_MS         per-scenario client timeout (default 30000)
 #   MCPLS              the binary under test (default bin/mcpls, built by
 #                      `go build -o bin/mcpls ./server` when missing)
@@ -40,7 +41,7 @@ BASELINE_ALLOWED=(auth/2025-03-26-oauth-metadata-backcompat)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 cache="${CONFORMANCE_CACHE:-$root/.cache/conformance}"
-baseline_file="$root/test/conformance/baseline.txt"
+baseline_file="${BASELINE:-$root/test/conformance/baseline.txt}"
 timeout_ms="${TIMEOUT_MS:-30000}"
 mcpls="${MCPLS:-$root/bin/mcpls}"
 export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
@@ -128,14 +129,20 @@ declare -A baseline=()
 if [[ -f "$baseline_file" ]]; then
 	while read -r name reason; do
 		[[ -z "$name" || "$name" == \#* ]] && continue
-		[[ -n "$reason" ]] || die "baseline.txt: $name has no reason"
+		[[ -n "$reason" ]] || die "${baseline_file#"$root"/}: $name has no reason"
 		[[ " ${BASELINE_ALLOWED[*]} " == *" $name "* ]] \
-			|| die "baseline.txt: $name may not be baselined (allowed: ${BASELINE_ALLOWED[*]})"
+			|| die "${baseline_file#"$root"/}: $name may not be baselined (allowed: ${BASELINE_ALLOWED[*]})"
 		baseline[$name]="$reason"
 	done <"$baseline_file"
 fi
 
 # ---------------------------------------------------------------- run
+if [[ -z "${RESULTS:-}" ]]; then
+	# Keep the last ten runs' results.
+	mkdir -p "$cache/results"
+	find "$cache/results" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort -r | tail -n +10 \
+		| while read -r old; do rm -rf "${cache:?}/results/$old"; done
+fi
 results="${RESULTS:-$cache/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$results" || die "cannot create $results"
 results="$(cd "$results" && pwd)"

@@ -164,25 +164,32 @@ func TestCancellationReachesEverything(t *testing.T) {
 
 func TestHTTPFaults(t *testing.T) {
 	tests := []struct {
-		name   string
-		method string
-		kind   faultKind
-		check  func(t *testing.T, s *mcp.Session, fs *faultServer, rec *console.Recorder, err error)
+		name  string
+		kind  faultKind
+		check func(t *testing.T, rec *console.Recorder, err error)
+		// after checks a call made after the fault.
+		after func(t *testing.T, err error)
 	}{
-		{"malformed JSON", "tools/call", faultMalformed, func(t *testing.T, s *mcp.Session, _ *faultServer, _ *console.Recorder, err error) {
-			userSees(t, err, mcp.KindUnclassified, `tools/call echo "gosdk"`)
-		}},
-		{"HTTP 500", "tools/call", faultStatus500, func(t *testing.T, s *mcp.Session, _ *faultServer, _ *console.Recorder, err error) {
+		{"malformed JSON", faultMalformed, func(t *testing.T, _ *console.Recorder, err error) {
+			// That call fails with the bad body quoted; the session
+			// carries on (nil after: the next call must work).
+			userSees(t, err, mcp.KindBadResponse, `tools/call echo "gosdk": invalid JSON from server`, "unexpected end of JSON input",
+				`{\"jsonrpc\":\"2.0\",\"id\":`)
+		}, nil},
+		{"HTTP 500", faultStatus500, func(t *testing.T, _ *console.Recorder, err error) {
 			userSees(t, err, mcp.KindHTTPStatus, `tools/call echo "gosdk"`, "HTTP 500", "upstream database exploded")
-		}},
-		{"SSE dropped mid-response", "tools/call", faultDropSSE, func(t *testing.T, s *mcp.Session, _ *faultServer, rec *console.Recorder, err error) {
+		}, nil},
+		{"HTTP 503", faultStatus503, func(t *testing.T, _ *console.Recorder, err error) {
+			userSees(t, err, mcp.KindHTTPStatus, `tools/call echo "gosdk"`, "HTTP 503", "no healthy upstream")
+		}, nil},
+		{"SSE dropped mid-response", faultDropSSE, func(t *testing.T, rec *console.Recorder, err error) {
 			if err != nil {
 				t.Fatalf("err = %v, want the call to resume and succeed", err)
 			}
 			waitEvent(t, rec, "the resumption", func(e console.Event) bool {
 				return strings.HasPrefix(e.Message, "resuming stream after event ")
 			})
-		}},
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -190,21 +197,22 @@ func TestHTTPFaults(t *testing.T) {
 			rec := &console.Recorder{}
 			fs := startFaultServer(t)
 			s := connect(t, mcp.Target{Name: "gosdk", Transport: mcp.TransportHTTP, URL: fs.URL, Timeout: 10 * time.Second}, options(hc, rec))
-			fs.breakNext(tt.method, tt.kind)
+			fs.breakNext("tools/call", tt.kind)
 			tool, args := "echo", `{"text":"x"}`
 			if tt.kind == faultDropSSE {
-				tool, args = "slow", `{"steps":3}`
+				tool, args = "slow", `{"steps":3}` // progress, then the result: an SSE response
 			}
-			_, err := s.CallTool(testContext(t), tool, json.RawMessage(args), nil)
+			res, err := s.CallTool(testContext(t), tool, json.RawMessage(args), nil)
 			receive(t, fs.applied, "the fault to be applied")
-			if tt.kind == faultDropSSE && err == nil {
-				_, err = s.CallTool(testContext(t), "echo", json.RawMessage(args), nil)
+			tt.check(t, rec, err)
+			if tt.kind == faultDropSSE && textOf(t, res) != "done after 3 steps" {
+				t.Errorf("resumed result = %q", textOf(t, res))
 			}
-			t.Logf("the user reads: %v", err)
-			tt.check(t, s, fs, rec, err)
-			// The session is still usable after the fault.
-			if res, err := s.CallTool(testContext(t), "echo", json.RawMessage(`{"text":"after"}`), nil); err != nil || res.IsError {
-				t.Errorf("a call after the fault = %+v, %v", res, err)
+			res, err = s.CallTool(testContext(t), "echo", json.RawMessage(`{"text":"after"}`), nil)
+			if tt.after != nil {
+				tt.after(t, err)
+			} else if err != nil || textOf(t, res) != "echo: after" {
+				t.Errorf("a call after the fault = %+v, %v; want the session to carry on", res, err)
 			}
 		})
 	}
@@ -265,4 +273,39 @@ func TestDemoServerRestartReinitializes(t *testing.T) {
 	waitEvent(t, rec, "the re-initialization", func(e console.Event) bool {
 		return strings.Contains(e.Message, "session expired on the server; initializing again")
 	})
+}
+
+// TestEverythingRestartLosesSession restarts server-everything under a
+// live session. It answers the old session id with 400, not the 404 the
+// spec asks for (TestDemoServerRestartReinitializes has the 404), so the
+// client cannot know the session is gone.
+func TestEverythingRestartLosesSession(t *testing.T) {
+	hc := noLeaks(t)
+	rec := &console.Recorder{}
+	url, first := everythingHTTP(t)
+	s, err := mcp.Connect(testContext(t), mcp.Target{Name: "everything", Transport: mcp.TransportHTTP, URL: url}, options(hc, rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	first.stop(t)
+	hc.CloseIdleConnections()
+	port := strings.TrimSuffix(strings.TrimPrefix(url, "http://127.0.0.1:"), "/mcp")
+	cmd := exec.Command("node", "--require", "./loopback.cjs", everythingJS(t), "streamableHttp")
+	cmd.Env = append(cmd.Environ(), "PORT="+port)
+	second := startProc(t, cmd, nil)
+	waitPort(t, "127.0.0.1:"+port, second.exited, second.stderrText)
+	_, err = s.CallTool(testContext(t), "echo", json.RawMessage(`{"message":"hi"}`), nil)
+	// The user reads the status and the server's own words; mcpls cannot
+	// tell a lost session from any other bad request, so that call fails.
+	userSees(t, err, mcp.KindHTTPStatus, `tools/call echo "everything"`, "HTTP 400", "No valid session ID provided")
+	// The SDK ended its session on the 400 (internal/mcp: a dead SDK
+	// session is replaced once, before the next request): Resync connects
+	// and initializes again, and calls work.
+	if _, err := s.Resync(testContext(t)); err != nil {
+		t.Fatalf("Resync after the restart: %v", err)
+	}
+	if _, err := s.CallTool(testContext(t), "echo", json.RawMessage(`{"message":"hi"}`), nil); err != nil {
+		t.Errorf("a call after the Resync: %v", err)
+	}
 }

@@ -24,6 +24,7 @@ const (
 	faultMalformed faultKind = iota + 1 // 200 application/json with a truncated body
 	faultStatus500                      // HTTP 500 with a text body
 	faultDropSSE                        // the SSE response is cut after its first event
+	faultStatus503                      // HTTP 503 with a text body, as a proxy sends
 )
 
 // fault breaks the next POST carrying method.
@@ -82,6 +83,10 @@ func (fs *faultServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = w.Write([]byte("upstream database exploded"))
+	case faultStatus503:
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("no healthy upstream"))
 	case faultDropSSE:
 		dw := &dropWriter{ResponseWriter: w}
 		fs.inner.ServeHTTP(dw, r)

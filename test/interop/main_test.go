@@ -36,10 +36,14 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "interop:", err)
 		os.Exit(1)
 	}
-	mcplsBin = filepath.Join(dir, "mcpls")
-	out, err := exec.Command("go", "build", "-o", mcplsBin, "mcpls/server").CombinedOutput()
-	if err != nil {
-		buildErr = fmt.Errorf("building mcpls: %v\n%s", err, out)
+	// MCPLS_BIN names a prebuilt binary (make passes bin/mcpls); else
+	// build one.
+	if mcplsBin = os.Getenv("MCPLS_BIN"); mcplsBin == "" {
+		mcplsBin = filepath.Join(dir, "mcpls")
+		out, err := exec.Command("go", "build", "-o", mcplsBin, "mcpls/server").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("building mcpls: %v\n%s", err, out)
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)

@@ -6,9 +6,11 @@ package lsptest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"go.lsp.dev/jsonrpc2"
@@ -25,7 +27,18 @@ type Editor struct {
 	changed chan struct{}                                  // closed and replaced on every publish
 	docs    map[uri.URI]*doc
 	logs    []string
+	notes   []Note                 // every notification from the server, in order
+	answers map[string]RequestFunc // how server-to-editor requests are answered
 }
+
+// Note is one notification the server sent.
+type Note struct {
+	Method string
+	Params json.RawMessage
+}
+
+// RequestFunc answers one server-to-editor request.
+type RequestFunc func(ctx context.Context, params json.RawMessage) (any, error)
 
 // doc is the editor's own copy of an open document.
 type doc struct {
@@ -39,6 +52,7 @@ func Connect(ctx context.Context, rwc io.ReadWriteCloser) *Editor {
 		diags:   map[uri.URI]*protocol.PublishDiagnosticsParams{},
 		changed: make(chan struct{}),
 		docs:    map[uri.URI]*doc{},
+		answers: map[string]RequestFunc{},
 	}
 	e.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(rwc), jsonrpc2.WithCodec(codec{}))
 	e.conn.Go(ctx, e.handle)
@@ -63,8 +77,25 @@ func (p pipeEnd) Write(b []byte) (int, error) { return p.w.Write(b) }
 func (p pipeEnd) Close() error                { return errors.Join(p.r.Close(), p.w.Close()) }
 
 // handle answers what the server sends: diagnostics are recorded, log
-// messages kept, requests refused.
-func (e *Editor) handle(_ context.Context, req *jsonrpc2.Request) (any, error) {
+// messages kept, every notification recorded, requests answered by the
+// functions set with Answer and refused otherwise.
+func (e *Editor) handle(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+	if req.IsCall() {
+		e.mu.Lock()
+		f := e.answers[req.Method()]
+		e.mu.Unlock()
+		if f == nil {
+			return nil, jsonrpc2.Errorf(jsonrpc2.MethodNotFound, "fake editor: no %s", req.Method())
+		}
+		jsonrpc2.Async(ctx)
+		return f(ctx, json.RawMessage(req.Params()))
+	}
+	e.mu.Lock()
+	// The connection reuses its buffers: keep copies.
+	e.notes = append(e.notes, Note{Method: strings.Clone(req.Method()), Params: append(json.RawMessage(nil), req.Params()...)})
+	close(e.changed)
+	e.changed = make(chan struct{})
+	e.mu.Unlock()
 	switch req.Method() {
 	case protocol.MethodTextDocumentPublishDiagnostics:
 		var p protocol.PublishDiagnosticsParams
@@ -86,10 +117,49 @@ func (e *Editor) handle(_ context.Context, req *jsonrpc2.Request) (any, error) {
 		}
 		return nil, nil
 	}
-	if req.IsCall() {
-		return nil, jsonrpc2.Errorf(jsonrpc2.MethodNotFound, "fake editor: no %s", req.Method())
-	}
 	return nil, nil
+}
+
+// Answer sets how the editor answers the server's requests of method.
+func (e *Editor) Answer(method string, f RequestFunc) {
+	e.mu.Lock()
+	e.answers[method] = f
+	e.mu.Unlock()
+}
+
+// AwaitNotification waits for a notification of method, sent since the
+// connection began, whose params satisfy ok, and returns its params.
+func (e *Editor) AwaitNotification(ctx context.Context, method string, ok func(params json.RawMessage) bool) (json.RawMessage, error) {
+	seen := 0
+	for {
+		e.mu.Lock()
+		notes, changed := e.notes[seen:], e.changed
+		seen = len(e.notes)
+		e.mu.Unlock()
+		for _, n := range notes {
+			if n.Method == method && ok(n.Params) {
+				return n.Params, nil
+			}
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for %s (%d received, %s): %w", method, len(e.Notes(method)), e.noteMethods(), ctx.Err())
+		}
+	}
+}
+
+// Notes returns the notifications of method received so far.
+func (e *Editor) Notes(method string) []json.RawMessage {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []json.RawMessage
+	for _, n := range e.notes {
+		if n.Method == method {
+			out = append(out, n.Params)
+		}
+	}
+	return out
 }
 
 // Call sends a request and waits for its answer.
@@ -112,6 +182,12 @@ func (e *Editor) Notify(ctx context.Context, method string, params any) error {
 // Initialize runs the initialize handshake with the given workspace folders
 // (absolute paths) and sends initialized.
 func (e *Editor) Initialize(ctx context.Context, folders ...string) (*protocol.InitializeResult, error) {
+	return e.InitializeWith(ctx, InitializeParams(folders...))
+}
+
+// InitializeParams are the params Initialize sends: a plain LSP editor
+// with workspace folders, for tests to extend.
+func InitializeParams(folders ...string) *protocol.InitializeParams {
 	var ws []protocol.WorkspaceFolder
 	for _, f := range folders {
 		ws = append(ws, protocol.WorkspaceFolder{URI: uri.File(f), Name: f})
@@ -124,6 +200,12 @@ func (e *Editor) Initialize(ctx context.Context, folders ...string) (*protocol.I
 		},
 	}
 	params.WorkspaceFolders = protocol.NewNullable(ws)
+	return params
+}
+
+// InitializeWith runs the initialize handshake with params and sends
+// initialized.
+func (e *Editor) InitializeWith(ctx context.Context, params *protocol.InitializeParams) (*protocol.InitializeResult, error) {
 	var res protocol.InitializeResult
 	if err := e.Call(ctx, protocol.MethodInitialize, params, &res); err != nil {
 		return nil, fmt.Errorf("initialize: %w", err)
@@ -225,3 +307,13 @@ func (e *Editor) Disconnect() error { return e.conn.Close() }
 
 // Done is closed when the connection has ended (the server went away).
 func (e *Editor) Done() <-chan struct{} { return e.conn.Done() }
+
+func (e *Editor) noteMethods() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var ms []string
+	for _, n := range e.notes {
+		ms = append(ms, n.Method)
+	}
+	return fmt.Sprint(ms)
+}

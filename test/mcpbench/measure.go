@@ -1,0 +1,305 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"mcpls/internal/mcp"
+)
+
+// config sizes one run.
+type config struct {
+	Calls    int    // timed tools/call per client
+	Connects int    // timed connect+discovery per client
+	Servers  int    // servers discovered in parallel
+	Parallel int    // timed rounds of the parallel discovery
+	TSClient string // path of tsclient.mjs
+	SkipNode bool   // leave the TypeScript peer out (Go benchmarks)
+	// Delay, when set, repeats the parallel measure against servers that
+	// hold each POST that long, as remote servers' round trips would.
+	Delay     time.Duration
+	warmCalls int
+}
+
+// results are the figures of one run, in microseconds.
+type results struct {
+	CallOurs, CallRaw, CallTS          float64
+	ConnectOurs, ConnectRaw, ConnectTS float64
+	ParallelAll, SlowestSingle         float64
+	ParallelRemote, SlowestRemote      float64 // the same with Delay per request
+	CPUCallOurs, CPUCallRaw            float64 // client CPU per call
+	CPUConnectOurs, CPUConnectRaw      float64 // client CPU per connect+discovery (mcpls's includes Close)
+}
+
+// p50 returns the median of samples in microseconds.
+func p50(samples []time.Duration) float64 {
+	s := slices.Clone(samples)
+	slices.Sort(s)
+	return float64(s[len(s)/2]) / float64(time.Microsecond)
+}
+
+func target(name, url string) mcp.Target {
+	return mcp.Target{Name: name, Transport: mcp.TransportHTTP, URL: url}
+}
+
+// interleave times a and b alternately, n times each after warm untimed
+// rounds, so that both see the same noise from the rest of the machine.
+func interleave(n, warm int, a, b func() error) (as, bs []time.Duration, err error) {
+	for range warm {
+		if err := a(); err != nil {
+			return nil, nil, err
+		}
+		if err := b(); err != nil {
+			return nil, nil, err
+		}
+	}
+	for range n {
+		da, err := timeOne(a)
+		if err != nil {
+			return nil, nil, err
+		}
+		db, err := timeOne(b)
+		if err != nil {
+			return nil, nil, err
+		}
+		as, bs = append(as, da), append(bs, db)
+	}
+	return as, bs, nil
+}
+
+func timeOne(f func() error) (time.Duration, error) {
+	start := time.Now()
+	err := f()
+	return time.Since(start), err
+}
+
+// cpuPerOp is this process's CPU time (user + system) per run of f: the
+// client's own cost, which the load on the machine does not inflate as
+// much as wall time.
+func cpuPerOp(n int, f func() error) (time.Duration, error) {
+	before := cpuTime()
+	for range n {
+		if err := f(); err != nil {
+			return 0, err
+		}
+	}
+	return (cpuTime() - before) / time.Duration(n), nil
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// callers connects mcpls and the raw peer to url and returns one
+// tools/call of each.
+func callers(ctx context.Context, url string) (ours, raw func() error, closeFn func(), err error) {
+	s, err := mcp.Connect(ctx, target("echo", url), nil)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r, err := rawConnect(ctx, newHTTPClient(), url, false)
+	if err != nil {
+		s.Close()
+		return nil, nil, nil, err
+	}
+	args := json.RawMessage(`{"text":"hello"}`)
+	ours = func() error {
+		res, err := s.CallTool(ctx, "echo", args, nil)
+		if err == nil && (len(res.Content) != 1 || !strings.Contains(string(res.Content[0]), `"hello"`)) {
+			err = fmt.Errorf("unexpected result %+v", res)
+		}
+		return err
+	}
+	return ours, func() error { return r.call(ctx) }, func() { s.Close() }, nil
+}
+
+// measureCalls times tools/call from mcpls and from the raw peer,
+// interleaved, and their CPU cost per call.
+func measureCalls(ctx context.Context, url string, c config, r *results) error {
+	ours, raw, closeFn, err := callers(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	oursD, rawD, err := interleave(c.Calls, c.warmCalls, ours, raw)
+	if err != nil {
+		return fmt.Errorf("tools/call: %w", err)
+	}
+	r.CallOurs, r.CallRaw = p50(oursD), p50(rawD)
+	cpuOurs, err := cpuPerOp(c.Calls, ours)
+	if err != nil {
+		return err
+	}
+	cpuRaw, err := cpuPerOp(c.Calls, raw)
+	r.CPUCallOurs, r.CPUCallRaw = us(cpuOurs), us(cpuRaw)
+	return err
+}
+
+func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
+
+// measureConnect times connect + full discovery from mcpls and the raw
+// peer, interleaved.
+func measureConnect(ctx context.Context, url string, c config, r *results) error {
+	hc := newHTTPClient()
+	raw := func() error {
+		_, err := rawConnect(ctx, hc, url, true)
+		return err
+	}
+	oursD, rawD, err := interleave(c.Connects, 10, func() error { return connectOnce(ctx, url) }, raw)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	r.ConnectOurs, r.ConnectRaw = p50(oursD), p50(rawD)
+	cpuOurs, err := cpuPerOp(c.Connects, func() error { return connectOnce(ctx, url) })
+	if err != nil {
+		return err
+	}
+	cpuRaw, err := cpuPerOp(c.Connects, raw)
+	r.CPUConnectOurs, r.CPUConnectRaw = us(cpuOurs), us(cpuRaw)
+	return err
+}
+
+// connectOnce connects and discovers, timed; closing is not.
+func connectOnce(ctx context.Context, url string) error {
+	s, err := mcp.Connect(ctx, target("echo", url), nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return nil
+}
+
+// measureParallel times DiscoverAll over every URL and, in the same
+// rounds, each URL alone; it returns the parallel p50 and the slowest
+// single server's p50.
+func measureParallel(ctx context.Context, urls []string, c config) (all, slowest float64, err error) {
+	targets := make([]mcp.Target, len(urls))
+	for i, u := range urls {
+		targets[i] = target(fmt.Sprintf("echo-%d", i), u)
+	}
+	singles := make([][]time.Duration, len(urls))
+	var alls []time.Duration
+	for round := range c.Parallel + 2 {
+		for i, u := range urls {
+			d, err := timeOne(func() error { return connectOnce(ctx, u) })
+			if err != nil {
+				return 0, 0, err
+			}
+			if round >= 2 { // the first two rounds warm up
+				singles[i] = append(singles[i], d)
+			}
+		}
+		start := time.Now()
+		results := mcp.DiscoverAll(ctx, targets, nil)
+		d := time.Since(start)
+		if err := closeAll(results); err != nil {
+			return 0, 0, err
+		}
+		if round >= 2 {
+			alls = append(alls, d)
+		}
+	}
+	for _, s := range singles {
+		slowest = max(slowest, p50(s))
+	}
+	return p50(alls), slowest, nil
+}
+
+// closeAll closes the sessions of DiscoverAll and returns its first error.
+func closeAll(results []mcp.Result) error {
+	var firstErr error
+	for _, r := range results {
+		if r.Err != nil && firstErr == nil {
+			firstErr = r.Err
+		}
+		if r.Session != nil {
+			r.Session.Close()
+		}
+	}
+	return firstErr
+}
+
+// tsResult is what tsclient.mjs prints.
+type tsResult struct {
+	ConnectMs float64   `json:"connectMs"`
+	CallsMs   []float64 `json:"callsMs"`
+}
+
+// measureTS runs the TypeScript SDK client against url.
+func measureTS(ctx context.Context, url string, c config) (*tsResult, error) {
+	script, err := filepath.Abs(c.TSClient)
+	if err != nil {
+		return nil, err
+	}
+	sdkDir := filepath.Join(filepath.Dir(script), "node_modules", "@modelcontextprotocol", "sdk")
+	if _, err := os.Stat(sdkDir); err != nil {
+		return nil, fmt.Errorf("the TypeScript SDK is not installed (%v): run `make deps` (it runs `npm ci --prefix test/mcpbench`)", err)
+	}
+	cmd := exec.CommandContext(ctx, "node", script, url, fmt.Sprint(c.Calls))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("running %s: %w", script, err)
+	}
+	var r tsResult
+	if err := json.Unmarshal(out, &r); err != nil || len(r.CallsMs) == 0 {
+		return nil, fmt.Errorf("tsclient printed %.200q: %v", out, err)
+	}
+	return &r, nil
+}
+
+// run measures everything against fresh servers.
+func run(ctx context.Context, c config) (*results, error) {
+	if c.warmCalls == 0 {
+		c.warmCalls = min(200, c.Calls)
+	}
+	srv, err := startServers(c.Servers, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	var r results
+	if err := measureCalls(ctx, srv.URLs[0], c, &r); err != nil {
+		return nil, err
+	}
+	if err := measureConnect(ctx, srv.URLs[0], c, &r); err != nil {
+		return nil, err
+	}
+	if r.ParallelAll, r.SlowestSingle, err = measureParallel(ctx, srv.URLs, c); err != nil {
+		return nil, err
+	}
+	if c.Delay > 0 {
+		remote, err := startServers(c.Servers, c.Delay)
+		if err != nil {
+			return nil, err
+		}
+		defer remote.Close()
+		rounds := c
+		rounds.Parallel = max(1, c.Parallel/3)
+		if r.ParallelRemote, r.SlowestRemote, err = measureParallel(ctx, remote.URLs, rounds); err != nil {
+			return nil, err
+		}
+	}
+	if !c.SkipNode {
+		ts, err := measureTS(ctx, srv.URLs[0], c)
+		if err != nil {
+			return nil, err
+		}
+		calls := make([]time.Duration, len(ts.CallsMs))
+		for i, ms := range ts.CallsMs {
+			calls[i] = time.Duration(ms * float64(time.Millisecond))
+		}
+		r.CallTS, r.ConnectTS = p50(calls), ts.ConnectMs*1000
+	}
+	return &r, nil
+}
