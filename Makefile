@@ -26,7 +26,7 @@ FUZZTIME ?= 30s
 GO_PACKAGES = $(shell $(GO) list -e ./... | grep -v '/node_modules/')
 
 .PHONY: build demo lint-examples conformance test check deps deps-nvim fmt-check vet staticcheck go-test \
-	ts-build ts-check ext-test test-nvim bench bench-go bench-lsp bench-mcp fuzz clean
+	ts-build ts-check ext-test test-nvim bench bench-go bench-lsp bench-schema bench-mcp fuzz clean
 
 ## build: the server binary bin/mcpls
 build:
@@ -99,13 +99,17 @@ test-nvim: deps-nvim build
 
 ## bench: Go benchmarks, the LSP benchmark beside vscode-json-language-server,
 ## and the MCP client benchmark beside raw net/http and the TypeScript SDK
-bench: bench-go bench-lsp bench-mcp
+bench: bench-go bench-lsp bench-schema bench-mcp
 
 bench-go: $(PEER_DEPS)
 	$(GO) test -run '^$$' -bench . -benchmem $(GO_PACKAGES)
 
 bench-lsp: build
 	bash test/lspbench/run.sh
+
+## bench-schema: 2,000 requests validated against 500 tool schemas served by a real MCP server
+bench-schema: build
+	bash test/lspbench/schema.sh
 
 bench-mcp: $(PEER_DEPS)
 	bash test/mcpbench/run.sh

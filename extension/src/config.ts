@@ -1,22 +1,29 @@
 // config.ts: the extension's settings, typed. Every read of `mcpls.*`
 // settings goes through Config so that names and defaults live in one place
-// (package.json's contributes.configuration declares the same keys).
+// (settings.ts parses them; package.json's contributes.configuration
+// declares the same keys).
 import * as vscode from 'vscode';
+
+import { parseSettings, type Settings, type TraceLevel } from './settings';
 
 export const SECTION = 'mcpls';
 
-/** Values of the LSP trace setting that vscode-languageclient understands. */
-export type TraceLevel = 'off' | 'messages' | 'verbose';
+export type { TraceLevel };
 
 export class Config {
+    /** Every setting, read now. */
+    get settings(): Settings {
+        const cfg = vscode.workspace.getConfiguration(SECTION);
+        return parseSettings((key) => cfg.get(key));
+    }
+
     /** The `mcpls.server.path` setting, or undefined when unset or blank. */
     get serverPath(): string | undefined {
-        const value = this.cfg().get<string | null>('server.path');
-        return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+        return this.settings.serverPath;
     }
 
     get traceServer(): TraceLevel {
-        return this.cfg().get<TraceLevel>('trace.server') ?? 'off';
+        return this.settings.traceServer;
     }
 
     /**
@@ -27,7 +34,8 @@ export class Config {
         return event.affectsConfiguration(`${SECTION}.server`);
     }
 
-    private cfg(): vscode.WorkspaceConfiguration {
-        return vscode.workspace.getConfiguration(SECTION);
+    /** True when a change touches a setting the running server is told about. */
+    affectsServerSettings(event: vscode.ConfigurationChangeEvent): boolean {
+        return event.affectsConfiguration(`${SECTION}.autoConnect`);
     }
 }

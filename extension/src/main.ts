@@ -1,7 +1,9 @@
-// main.ts: activation. Creates the one Ctx, registers the commands and starts
-// the language server; everything else lives in the modules it calls.
+// main.ts: activation. Creates the one Ctx, registers the commands of
+// commands.ts and starts the language server; everything else lives in the
+// modules it calls.
 import * as vscode from 'vscode';
 
+import { registerCommands } from './commands';
 import { Ctx } from './ctx';
 
 let ctx: Ctx | undefined;
@@ -9,11 +11,7 @@ let ctx: Ctx | undefined;
 export async function activate(extension: vscode.ExtensionContext): Promise<void> {
     ctx = new Ctx(extension);
     extension.subscriptions.push(ctx);
-    extension.subscriptions.push(
-        vscode.commands.registerCommand('mcpls.restartServer', async () => {
-            await ctx?.restart();
-        }),
-    );
+    registerCommands(ctx, extension.subscriptions);
     await ctx.start();
 }
 

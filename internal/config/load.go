@@ -3,6 +3,7 @@ package config
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"mcpls/internal/jsonc"
 )
@@ -48,7 +49,9 @@ func (f *File) loadServers(n *jsonc.Node) {
 }
 
 func loadServer(f *File, p *jsonc.Prop) *Server {
-	s := &Server{file: f, Name: p.Key.Value, NameRange: rangeOf(p.Key), Node: p.Value, Range: Range{p.Start, p.End}}
+	// The name is copied: it keys long-lived state (connections, console
+	// history), and a slice of the text would keep the whole text alive.
+	s := &Server{file: f, Name: strings.Clone(p.Key.Value), NameRange: rangeOf(p.Key), Node: p.Value, Range: Range{p.Start, p.End}}
 	if p.Value == nil {
 		return s
 	}

@@ -64,6 +64,9 @@ func toolMarkdown(t *toolEntry) string {
 		if sum := s.Summary(); sum != "" {
 			b.WriteString("\n\n**Arguments**\n\n" + strings.TrimSuffix(sum, "\n"))
 		}
+		for _, err := range s.Unusable() {
+			b.WriteString("\n\nNot checked: " + err.Error())
+		}
 	}
 	if hints := hintsText(annotationsOf(t.tool)); hints != "" {
 		b.WriteString("\n\n" + hints)

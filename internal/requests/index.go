@@ -1,17 +1,21 @@
 package requests
 
 import (
+	"container/list"
+	"crypto/sha256"
 	"encoding/json"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"mcpls/internal/mcp"
 	"mcpls/internal/schema"
 )
 
 // index is what the features look up in one catalog, built once per
-// catalog identity. Tool schemas compile on first use, once.
+// catalog identity. A tool's schema compiles only when a feature first
+// asks for it, and is shared with every catalog serving the same bytes.
 type index struct {
 	tools       map[string]*toolEntry
 	toolNames   []string
@@ -30,15 +34,85 @@ type toolEntry struct {
 }
 
 // compiled returns the tool's compiled inputSchema; nil, nil when the tool
-// has none.
+// has none. It compiles on first use only, through the process-wide cache
+// of compiled schemas.
 func (t *toolEntry) compiled() (*schema.Schema, error) {
 	t.once.Do(func() {
 		if len(t.tool.InputSchema) == 0 {
 			return
 		}
-		t.schema, t.err = schema.Compile(t.tool.InputSchema)
+		t.schema, t.err = compiledSchemas.get(t.tool.InputSchema)
 	})
 	return t.schema, t.err
+}
+
+// maxSchemas bounds the compiled schemas kept by content. An evicted one
+// stays alive as long as a tool entry holds it; a later catalog compiles
+// it again.
+const maxSchemas = 2048
+
+// compiledSchemas interns compiled inputSchemas by the SHA-256 of their
+// bytes, shared by every catalog: 200 servers serving the same tools
+// compile each schema once.
+var compiledSchemas = newSchemaCache(maxSchemas)
+
+// compilations counts schema.Compile calls, for tests.
+var compilations atomic.Int64
+
+// schemaCache is a bounded LRU of compiled schemas by content hash, safe
+// for concurrent use. Concurrent requests for one schema compile it once.
+type schemaCache struct {
+	mu    sync.Mutex
+	max   int
+	m     map[[sha256.Size]byte]*list.Element
+	order *list.List // of *cachedSchema, most recently used first
+}
+
+type cachedSchema struct {
+	key    [sha256.Size]byte
+	once   sync.Once
+	schema *schema.Schema
+	err    error
+}
+
+func newSchemaCache(max int) *schemaCache {
+	return &schemaCache{max: max, m: map[[sha256.Size]byte]*list.Element{}, order: list.New()}
+}
+
+// get returns the compiled schema of raw, compiling it on first use.
+func (c *schemaCache) get(raw []byte) (*schema.Schema, error) {
+	e := c.entry(sha256.Sum256(raw))
+	e.once.Do(func() {
+		compilations.Add(1)
+		e.schema, e.err = schema.Compile(raw)
+	})
+	return e.schema, e.err
+}
+
+// entry finds or adds the entry of key, dropping the least recently used
+// one when full.
+func (c *schemaCache) entry(key [sha256.Size]byte) *cachedSchema {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.m[key]; ok {
+		c.order.MoveToFront(el)
+		return el.Value.(*cachedSchema)
+	}
+	if c.order.Len() >= c.max {
+		oldest := c.order.Back()
+		c.order.Remove(oldest)
+		delete(c.m, oldest.Value.(*cachedSchema).key)
+	}
+	e := &cachedSchema{key: key}
+	c.m[key] = c.order.PushFront(e)
+	return e
+}
+
+// len returns the number of schemas held.
+func (c *schemaCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.order.Len()
 }
 
 // maxIndexes bounds the catalogs whose index is kept: one per server of

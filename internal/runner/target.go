@@ -105,7 +105,35 @@ func TargetFor(f *config.File, s *config.Server, env config.Env) (mcp.Target, er
 	default:
 		return mcp.Target{}, fmt.Errorf("server %q: cannot tell how to connect: set \"command\" (stdio) or \"url\" (http)", s.Name)
 	}
-	return t, nil
+	return detach(t), nil
+}
+
+// detach copies every string of t. Strings of a loaded config share the
+// memory of its whole text; a Target outlives that text (a connection,
+// a cache key), and must not keep each version of a large file alive.
+func detach(t mcp.Target) mcp.Target {
+	t.Name, t.Command, t.Dir, t.URL = strings.Clone(t.Name), strings.Clone(t.Command), strings.Clone(t.Dir), strings.Clone(t.URL)
+	t.Args = cloneStrings(t.Args)
+	t.Env = cloneStrings(t.Env)
+	if t.Headers != nil {
+		h := make(map[string]string, len(t.Headers))
+		for k, v := range t.Headers {
+			h[strings.Clone(k)] = strings.Clone(v)
+		}
+		t.Headers = h
+	}
+	return t
+}
+
+func cloneStrings(list []string) []string {
+	if list == nil {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = strings.Clone(s)
+	}
+	return out
 }
 
 // expandError turns the error diagnostics of an expansion into one error;

@@ -30,11 +30,23 @@ var ErrEmpty = errors.New("empty schema")
 // Schema is one compiled schema. It is immutable and safe for concurrent
 // use.
 type Schema struct {
-	root *jsonschema.Schema
+	root     *jsonschema.Schema
+	unusable []error
+}
+
+// Unusable lists the patterns of the schema that Go's regexp cannot
+// compile even once translated from ECMA-262 (lookaround,
+// backreferences), one error each: those "pattern" keywords assert
+// nothing, the rest of the schema validates as usual.
+func (s *Schema) Unusable() []error {
+	return s.unusable
 }
 
 // Compile decodes and compiles a schema. Without "$schema" it is read as
-// draft 2020-12, the MCP default; formats are asserted.
+// draft 2020-12, the MCP default; formats are asserted. Patterns are
+// ECMA-262 regular expressions translated for Go's regexp; one that still
+// cannot be compiled is listed by Unusable (a patternProperties key that
+// cannot is a compile error).
 func Compile(raw []byte) (*Schema, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, ErrEmpty
@@ -43,10 +55,15 @@ func Compile(raw []byte) (*Schema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decoding schema: %w", err)
 	}
+	if err := badPatternKey(doc); err != nil {
+		return nil, fmt.Errorf("compiling schema: %w", err)
+	}
+	engine := &regexpEngine{}
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
 	c.AssertFormat()
 	c.UseLoader(noLoader{})
+	c.UseRegexpEngine(engine.compile)
 	if err := c.AddResource(rootURL, doc); err != nil {
 		return nil, fmt.Errorf("adding schema: %w", err)
 	}
@@ -54,7 +71,7 @@ func Compile(raw []byte) (*Schema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compiling schema: %w", err)
 	}
-	return &Schema{root: root}, nil
+	return &Schema{root: root, unusable: engine.unusable}, nil
 }
 
 // noLoader refuses to load anything: schemas come whole from servers.

@@ -50,6 +50,10 @@ func writeHeapProfile(path string, log io.Writer) {
 		err = pprof.WriteHeapProfile(f)
 		err = errors.Join(err, f.Close())
 	}
+	if g, gerr := os.Create(path + ".goroutines"); gerr == nil {
+		gerr = pprof.Lookup("goroutine").WriteTo(g, 1)
+		err = errors.Join(err, gerr, g.Close())
+	}
 	if err != nil {
 		fmt.Fprintf(log, "mcpls serve: writing the heap profile: %v\n", err)
 	}

@@ -1,5 +1,3 @@
-//go:build authwired
-
 package lsp_test
 
 // The build tag (the first two lines) goes once serverAuth is wired into

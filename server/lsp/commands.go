@@ -25,7 +25,7 @@ var commands = map[string]commandFunc{
 	lspext.CmdDisconnect:   command(cmdDisconnect),
 	lspext.CmdResync:       command(cmdResync),
 	lspext.CmdSignIn:       command(cmdSignIn),
-	lspext.CmdSignOut:      command(cmdSignIn),
+	lspext.CmdSignOut:      command(cmdSignOut),
 	lspext.CmdCallTool:     command(cmdRun(config.RequestTool)),
 	lspext.CmdGetPrompt:    command(cmdRun(config.RequestPrompt)),
 	lspext.CmdReadResource: command(cmdRun(config.RequestResource)),
@@ -112,11 +112,12 @@ func cmdResync(ctx context.Context, s *Server, snap *Snapshot, a *lspext.ServerA
 	return s.mcp.resync(ctx, serverKey{uri.URI(a.URI), a.Server})
 }
 
-// errNoAuth answers sign-in and sign-out until the auth flow lands.
-var errNoAuth = errors.New("sign-in arrives with the auth flow (issue 5); use a token in \"headers\" meanwhile")
+func cmdSignIn(ctx context.Context, s *Server, snap *Snapshot, a *lspext.ServerArgs) (lspext.ServerState, error) {
+	return s.auth.signInCommand(ctx, snap, a)
+}
 
-func cmdSignIn(context.Context, *Server, *Snapshot, *lspext.ServerArgs) (any, error) {
-	return nil, errNoAuth
+func cmdSignOut(ctx context.Context, s *Server, snap *Snapshot, a *lspext.ServerArgs) (lspext.ServerState, error) {
+	return s.auth.signOutCommand(ctx, snap, a)
 }
 
 func cmdShowResult(_ context.Context, s *Server, _ *Snapshot, a *lspext.RequestArgs) (*lspext.Result, error) {

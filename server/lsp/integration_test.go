@@ -437,7 +437,7 @@ func TestCommandErrors(t *testing.T) {
 			message string
 		}{
 			{"mcpls.connect", nil, jsonrpc2.InvalidParams, "missing the command's argument"},
-			{"mcpls.signIn", signIn, -32803, "sign-in arrives with the auth flow"},
+			{"mcpls.signIn", signIn, -32803, "reading /x/.mcp.json"},
 			{"mcpls.nope", nil, jsonrpc2.InvalidParams, "unknown command"},
 		} {
 			err := s.Call(ctx, protocol.MethodWorkspaceExecuteCommand, &protocol.ExecuteCommandParams{Command: tc.command, Arguments: tc.args}, nil)

@@ -91,6 +91,10 @@ func (m *mcpServers) entry(k serverKey) *mcpServer {
 	e := m.servers[k]
 	if e == nil {
 		e = &mcpServer{state: lspext.StateDisconnected}
+		// The name is a slice of one version of the file's text, the URI
+		// of one editor message: copies keep the map from holding those
+		// whole texts alive.
+		k.name, k.uri = strings.Clone(k.name), uri.URI(strings.Clone(string(k.uri)))
 		m.servers[k] = e
 	}
 	return e
@@ -119,7 +123,7 @@ func (m *mcpServers) state(k serverKey) lspext.ServerState {
 
 func (m *mcpServers) stateLocked(k serverKey, e *mcpServer) lspext.ServerState {
 	st := lspext.ServerState{URI: string(k.uri), Name: k.name, State: e.state,
-		Transport: e.transport, Target: e.target, Error: e.err}
+		Transport: e.transport, Target: e.target, Error: e.err, Auth: m.s.auth.authState(k)}
 	if e.cat != nil {
 		c := e.cat
 		st.Counts = lspext.Counts{Tools: len(c.Tools), Prompts: len(c.Prompts),
@@ -227,6 +231,7 @@ func (m *mcpServers) connect(ctx context.Context, k serverKey, f *config.File, s
 		m.fail(k, fmt.Errorf("the workspace is not trusted: mcpls does not start the stdio server %q", k.name))
 		return m.state(k)
 	}
+	m.s.auth.prepare(k, f, srv, folder, t)
 	m.mu.Lock()
 	e := m.entry(k)
 	if e.sess != nil && e.dialed != targetID(t) {
@@ -290,8 +295,9 @@ func (m *mcpServers) dial(ctx context.Context, k serverKey, t mcp.Target) {
 func (m *mcpServers) options(k serverKey) *mcp.Options {
 	sink := m.masker.Sink(console.Tee(m.ring, editorConsole{m.s}))
 	return &mcp.Options{
-		Console: sink,
-		Elicit:  elicitor{m.s, sink},
+		Console:    sink,
+		HTTPClient: m.s.auth.httpClient(k),
+		Elicit:     elicitor{m.s, sink},
 		OnCatalog: func(c mcp.Catalog) {
 			m.mu.Lock()
 			if e := m.servers[k]; e != nil && e.sess != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 
 	"go.lsp.dev/uri"
@@ -27,10 +28,15 @@ func (v *validators) get(u uri.URI) *requests.Validator {
 	val := v.m[u]
 	if val == nil {
 		val = &requests.Validator{}
-		v.m[u] = val
+		v.m[detachURI(u)] = val
 	}
 	return val
 }
+
+// detachURI copies a URI decoded from an editor message: the decoder's
+// strings share the memory of the whole message (a document's full text,
+// for didOpen), which a long-lived map key would keep alive.
+func detachURI(u uri.URI) uri.URI { return uri.URI(strings.Clone(string(u))) }
 
 // drop forgets the validator of a closed document.
 func (v *validators) drop(u uri.URI) {

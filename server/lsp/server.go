@@ -68,6 +68,7 @@ type Server struct {
 	diags  *diagnoser
 	watch  *watcher
 	mcp    *mcpServers
+	auth   *serverAuth
 	runs   *runs
 	valid  *validators
 
@@ -112,6 +113,7 @@ func newServer(ctx context.Context, rwc io.ReadWriteCloser, opts Options) *Serve
 		cancels: newCancels(),
 	}
 	s.mcp = newMCPServers(s, opts.CacheDir)
+	s.auth = newServerAuth(s)
 	s.runs = newRuns()
 	s.valid = newValidators()
 	s.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(rwc), jsonrpc2.WithCodec(lspCodec{}))

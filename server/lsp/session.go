@@ -39,6 +39,7 @@ type Document struct {
 }
 
 func newDocument(u uri.URI, version int32, text []byte) *Document {
+	u = detachURI(u)
 	return &Document{URI: u, Path: uriPath(u), Version: version, Text: text, analysis: &analysis{}}
 }
 

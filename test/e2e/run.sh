@@ -52,6 +52,18 @@ demo_url=$(head -1 "$RUN/demo.out")
 export MCPLS_DEMO_PORT=${BASH_REMATCH[1]}
 echo "e2e: demo-server at $demo_url"
 
+# With E2E_AUTH=1: a second demo server behind its own OAuth authorization
+# server, and a config file for it; the tour then signs in to it.
+if [ "${E2E_AUTH:-}" = 1 ]; then
+    setsid "$MCPLS" demo-server --auth --addr 127.0.0.1:0 >"$RUN/auth.out" 2>"$RUN/auth.err" &
+    pids+=($!)
+    for _ in $(seq 100); do grep -q '^http' "$RUN/auth.out" 2>/dev/null && break; sleep 0.1; done
+    auth_url=$(head -1 "$RUN/auth.out")
+    [[ "$auth_url" =~ ^http:// ]] || { echo "e2e: demo-server --auth printed no URL: $(cat "$RUN/auth.err")" >&2; exit 1; }
+    echo "e2e: demo-server --auth at $auth_url"
+    export E2E_AUTH
+fi
+
 # One code-server session per mode, each with a fresh user data dir: the
 # whole tour in a trusted workspace, then restricted mode (trust enabled and
 # refused): Connect must ask first.
@@ -102,6 +114,9 @@ JSON
 # Copies of the example: the tests edit them; the repository's stay as they are.
 cp -r "$ROOT/examples/demo/." "$RUN/work-trusted/"
 cp -r "$ROOT/examples/demo/." "$RUN/work-untrusted/"
+if [ -n "${auth_url:-}" ]; then
+    printf '{ "mcpServers": { "secure": { "type": "http", "url": "%s" } } }\n' "$auth_url" >"$RUN/work-trusted/auth.mcp.json"
+fi
 # A stdio server, which mcpls must not start in restricted mode.
 printf '{ "mcpServers": { "local": { "command": "%s", "args": ["demo-server", "--stdio"] } } }\n' "$MCPLS" \
     >"$RUN/work-untrusted/local.mcp.json"
@@ -116,6 +131,17 @@ if [ -n "$log" ] && grep -q '(bundled)' "$log"; then
 else
     echo "FAIL activation: no log line of the bundled server in ${log:-the extension host logs}"
     status=1
+fi
+# No token in what the user sees: the console and the extension's log.
+# (A token-like run of characters after Bearer or in a token field; not the
+# challenge's parameters, which end with "=".)
+leaks=$(grep -rhoP '(Bearer [A-Za-z0-9._~+/-]{12,}(?![A-Za-z0-9._~+/=-])|"(access|refresh)_token\\?"\s*:\s*\\?"[A-Za-z0-9._~+/-]{12,})' \
+    "$RUN"/user-*/logs 2>/dev/null | head -3 || true)
+if [ -n "$leaks" ]; then
+    echo "FAIL tokens in the logs: $leaks"
+    status=1
+else
+    echo "PASS no token in the console or the extension's logs"
 fi
 echo "e2e: screenshots in $E2E_HOME/shots"
 exit $status

@@ -301,6 +301,10 @@ async function trusted(page) {
         await item.first().waitFor({ timeout: 10000 });
         return await item.first().innerText();
     });
+    if (process.env.E2E_AUTH === '1') {
+        await signIn(page);
+    }
+
     await step(page, 'a crashed server is restarted', async () => {
         const pid = serverPid();
         if (pid === undefined) {
@@ -315,10 +319,48 @@ async function trusted(page) {
         }, 30000, 'a new mcpls serve process');
         // The new server reports the server again: the view and the status bar show it.
         await treeItem(page, 'demo').first().waitFor({ timeout: 30000 });
-        await page.locator('.statusbar-item', { hasText: /MCP 0\/1/ }).first().waitFor({ timeout: 10000 });
+        await page.locator('.statusbar-item', { hasText: /MCP 0\/\d+/ }).first().waitFor({ timeout: 10000 });
         // Lenses come back from the new server (the old ones went with the old client).
         await until(page, async () => (await lens(page, /Call\s+tool|Connect/).count()) > 0, 20000, 'code lenses from the new server');
         return `pid ${pid} killed, pid ${next} serving`;
+    });
+}
+
+/** Sign-in to `demo-server --auth` (auth.mcp.json): the authorize URL opens in a new tab and redirects back to mcpls. */
+async function signIn(page) {
+    await step(page, 'sign in to demo-server --auth', async () => {
+        await page.locator('.tabs-container .tab', { hasText: '.mcp.json' }).first().click();
+        await palette(page, 'auth.mcp.json', 'auth.mcp.json');
+        await page.locator('.tabs-container .tab', { hasText: 'auth.mcp.json' }).first().waitFor({ timeout: 20000 });
+        await lens(page, 'Connect').first().waitFor({ timeout: 30000 });
+        await lens(page, 'Connect').first().click();
+        // The server offers sign-in (a notification) and its lens turns to "Sign in".
+        const offer = page.locator('.notification-toast', { hasText: 'needs sign-in' }).filter({ has: page.locator('.monaco-button', { hasText: 'Sign in' }) }).first();
+        const signInLens = lens(page, 'Sign in').first();
+        await Promise.race([offer.waitFor({ timeout: 30000 }), signInLens.waitFor({ timeout: 30000 })]);
+        await shot(page, 'sign-in offered');
+        const popup = page.context().waitForEvent('page', { timeout: 30000 }).catch(() => undefined);
+        if (await offer.isVisible()) {
+            await offer.locator('.monaco-button', { hasText: 'Sign in' }).first().click();
+        } else {
+            await signInLens.click();
+        }
+        // VS Code in a browser opens the URL in a new tab, or asks first when the browser blocked the popup.
+        const blocked = page.locator('.monaco-dialog-box', { hasText: /open/i }).locator('.monaco-button', { hasText: 'Open' });
+        const tab = await Promise.race([popup, blocked.first().waitFor({ timeout: 30000 }).then(() => 'dialog', () => undefined)]);
+        let opened = tab;
+        if (tab === 'dialog') {
+            const next = page.context().waitForEvent('page', { timeout: 30000 });
+            await blocked.first().click();
+            opened = await next;
+        }
+        if (opened === undefined) {
+            throw new Error('the authorize URL was not opened');
+        }
+        await opened.waitForLoadState('load', { timeout: 30000 }).catch(() => {});
+        const landed = opened.url();
+        await lens(page, /● \d+ tools/).first().waitFor({ timeout: 30000 });
+        return `the browser went to ${landed.replace(/[?].*$/, '?…')}`;
     });
 }
 

@@ -18,8 +18,10 @@ command -v nvim >/dev/null || { echo "nvim test: nvim is missing; run make deps"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mcpls-nvim.XXXXXX")
 demo_pid=
+auth_pid=
 cleanup() {
 	if [[ -n $demo_pid ]]; then kill "$demo_pid" 2>/dev/null || true; wait "$demo_pid" 2>/dev/null || true; fi
+	if [[ -n $auth_pid ]]; then kill "$auth_pid" 2>/dev/null || true; wait "$auth_pid" 2>/dev/null || true; fi
 	if [[ ${KEEP:-0} == 1 ]]; then echo "nvim test: kept $tmp" >&2; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
@@ -33,6 +35,19 @@ start_demo() {
 	if ! read -r -t 10 demo_url <&3; then
 		echo "nvim test: demo-server printed no URL" >&2
 		cat "$tmp/demo.err" >&2
+		exit 1
+	fi
+}
+
+# start_auth_demo starts mcpls demo-server --auth and sets auth_url.
+start_auth_demo() {
+	mkfifo "$tmp/auth.out"
+	"$mcpls" demo-server --auth --addr 127.0.0.1:0 >"$tmp/auth.out" 2>"$tmp/auth.err" &
+	auth_pid=$!
+	exec 4<"$tmp/auth.out"
+	if ! read -r -t 10 auth_url <&4; then
+		echo "nvim test: demo-server --auth printed no URL" >&2
+		cat "$tmp/auth.err" >&2
 		exit 1
 	fi
 }
@@ -68,7 +83,7 @@ run_script() {
 }
 
 scripts=("$@")
-[[ ${#scripts[@]} -gt 0 ]] || scripts=(lsp_test mcp_test)
+[[ ${#scripts[@]} -gt 0 ]] || scripts=(lsp_test mcp_test auth_test)
 failed=0
 for name in "${scripts[@]}"; do
 	case $name in
@@ -77,6 +92,11 @@ for name in "${scripts[@]}"; do
 		[[ -n $demo_pid ]] || start_demo
 		sed "s|__DEMO_URL__|$demo_url|" "$here/testdata/demo.mcp.json" >"$tmp/demo.mcp.json"
 		run_script mcp_test "$tmp/demo.mcp.json" || failed=1
+		;;
+	auth_test)
+		[[ -n $auth_pid ]] || start_auth_demo
+		sed "s|__DEMO_URL__|$auth_url|" "$here/testdata/demo.mcp.json" >"$tmp/auth.mcp.json"
+		run_script auth_test "$tmp/auth.mcp.json" || failed=1
 		;;
 	*) echo "nvim test: unknown script $name" >&2; exit 2 ;;
 	esac
