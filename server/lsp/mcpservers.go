@@ -188,8 +188,12 @@ func (m *mcpServers) prime(k serverKey, f *config.File, srv *config.Server, fold
 		m.mu.Unlock()
 		return t, err
 	}
-	e.transport, e.target = describeTarget(t)
-	e.cacheKey, e.keyed = runner.CacheKey(t), true
+	// Copies: e outlives this version of the file, and whatever these
+	// strings share with its text would keep that whole text alive.
+	tr, shown := describeTarget(t)
+	e.transport, e.target = strings.Clone(tr), strings.Clone(shown)
+	ck := runner.CacheKey(t)
+	e.cacheKey, e.keyed = cache.Key{Name: strings.Clone(ck.Name), Target: strings.Clone(ck.Target)}, true
 	load := e.cat == nil && m.cache != nil
 	m.mu.Unlock()
 	if !load {

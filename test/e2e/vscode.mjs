@@ -359,6 +359,7 @@ async function signIn(page) {
         }
         await opened.waitForLoadState('load', { timeout: 30000 }).catch(() => {});
         const landed = opened.url();
+        log(`sign-in tab: ${landed.slice(0, 160)}: ${(await opened.innerText('body').catch(() => '')).slice(0, 160)}`);
         await lens(page, /● \d+ tools/).first().waitFor({ timeout: 30000 });
         return `the browser went to ${landed.replace(/[?].*$/, '?…')}`;
     });
