@@ -25,7 +25,7 @@ FUZZTIME ?= 30s
 # code of their own (flatted does).
 GO_PACKAGES = $(shell $(GO) list -e ./... | grep -v '/node_modules/')
 
-.PHONY: build demo lint-examples conformance test check deps deps-nvim fmt-check vet staticcheck go-test \
+.PHONY: build demo lint-examples conformance vsix e2e test check deps deps-nvim fmt-check vet staticcheck go-test \
 	ts-build ts-check ext-test test-nvim bench bench-go bench-lsp bench-schema bench-mcp fuzz clean
 
 ## build: the server binary bin/mcpls
@@ -42,7 +42,15 @@ lint-examples: build
 	bin/mcpls check examples/broken || [ $$? -eq 1 ]
 
 ## test: everything CI runs
-test: deps check lint-examples test-nvim conformance
+test: deps check lint-examples test-nvim conformance e2e
+
+## vsix: dist/mcpls-<version>.vsix (the extension bundle and bin/mcpls)
+vsix: build $(NODE_DEPS)
+	bash extension/vsix.sh
+
+## e2e: the extension in a real VS Code (code-server + Chromium); screenshots in .cache/e2e/shots
+e2e: vsix
+	bash test/e2e/run.sh
 
 ## conformance: the official MCP client conformance suite (every client scenario) against bin/mcpls
 conformance: build

@@ -21,6 +21,7 @@ import { RestartPolicy } from './restart';
 import { ResultViews } from './results';
 import { promptValue, Secrets } from './secrets';
 import { serverSettings } from './settings';
+import { signInNotice, signInServer } from './signin';
 import { StatusItem } from './status';
 import { ServerTree } from './tree';
 import { TrustGate } from './trust';
@@ -34,6 +35,8 @@ export class Ctx implements vscode.Disposable {
     readonly output: vscode.LogOutputChannel;
     readonly store = new ServerStore();
     readonly console: McpConsole;
+    /** The server of the latest Sign in, named in the notice of the page it opens. */
+    private signingIn: string | undefined;
     readonly results = new ResultViews();
     readonly tree: ServerTree;
     readonly trust = new TrustGate();
@@ -144,6 +147,9 @@ export class Ctx implements vscode.Disposable {
             }
             return undefined;
         }
+        if (command === commands.signIn) {
+            this.signingIn = signInServer(arg);
+        }
         if (!(await this.trust.allow(command, arg, (uri, name) => this.store.get(uri, name)))) {
             return undefined;
         }
@@ -197,7 +203,30 @@ export class Ctx implements vscode.Disposable {
                 }
                 return res;
             },
+            window: {
+                showDocument: async (params, token, next) => {
+                    if (params.external === true) {
+                        this.signInOpened(params.uri);
+                    }
+                    return next(params, token);
+                },
+            },
         };
+    }
+
+    /**
+     * The server opens a sign-in page in the browser: said in the console
+     * (the URL, which holds no secret) and in a notification whose Copy
+     * link puts the URL on the clipboard, for when the browser did not open.
+     */
+    private signInOpened(url: string): void {
+        const notice = signInNotice(this.signingIn, url);
+        this.console.note(this.signingIn ?? 'mcpls', notice.log);
+        void vscode.window.showInformationMessage(notice.message, 'Copy link').then(async (pick) => {
+            if (pick === 'Copy link') {
+                await vscode.env.clipboard.writeText(url);
+            }
+        });
     }
 
     /**

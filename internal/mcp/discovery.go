@@ -29,6 +29,7 @@ func (s *Session) Resync(ctx context.Context) (Catalog, error) {
 	if err != nil {
 		return Catalog{}, err
 	}
+	cat = Intern(cat)
 	s.mu.Lock()
 	s.catalog, s.schemas = cat, map[string]*jsonschema.Schema{}
 	s.mu.Unlock()

@@ -209,6 +209,7 @@ func (m *mcpServers) prime(k serverKey, f *config.File, srv *config.Server, fold
 	}
 	m.mu.Lock()
 	if e.cat == nil {
+		cat = mcp.Intern(cat) // identical cached catalogs share one copy
 		e.cat, e.cachedAt = &cat, entry.CachedAt
 	}
 	m.mu.Unlock()

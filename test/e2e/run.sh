@@ -9,7 +9,8 @@
 # Screenshots go to $E2E_HOME/shots (kept as test artifacts).
 #
 # Run through `make e2e` (which builds the vsix first). Env: E2E_HOME
-# (default .cache/e2e), VSIX (default dist/mcpls-<version>.vsix), CS_PORT.
+# (default .cache/e2e), VSIX (default dist/mcpls-<version>.vsix), CS_PORT,
+# E2E_AUTH (1 or 0; default 1 when `mcpls demo-server --auth` exists).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/test/e2e"
@@ -52,8 +53,17 @@ demo_url=$(head -1 "$RUN/demo.out")
 export MCPLS_DEMO_PORT=${BASH_REMATCH[1]}
 echo "e2e: demo-server at $demo_url"
 
-# With E2E_AUTH=1: a second demo server behind its own OAuth authorization
-# server, and a config file for it; the tour then signs in to it.
+# Sign-in (on unless E2E_AUTH=0, when `demo-server --auth` exists): a
+# second demo server behind its own OAuth authorization server, and a config
+# file for it; the tour signs in to it. The test itself follows the
+# authorize URL (the one the extension logs to the MCP Console when it opens
+# the browser): code-server's web client rewrites loopback URLs to its
+# /proxy/<port>/ route, so the browser tab it opens cannot reach the AS.
+if [ -z "${E2E_AUTH:-}" ]; then
+    E2E_AUTH=0
+    help=$("$MCPLS" demo-server --help 2>&1 || true)
+    if [[ "$help" == *"-auth"* ]]; then E2E_AUTH=1; fi
+fi
 if [ "${E2E_AUTH:-}" = 1 ]; then
     setsid "$MCPLS" demo-server --auth --addr 127.0.0.1:0 >"$RUN/auth.out" 2>"$RUN/auth.err" &
     pids+=($!)
@@ -104,7 +114,7 @@ JSON
     done
     echo "e2e: code-server ($mode) on 127.0.0.1:$port"
     local rc=0
-    PLAYWRIGHT_CORE="$E2E_HOME/tools/node_modules/playwright-core" \
+    PLAYWRIGHT_CORE="$E2E_HOME/tools/node_modules/playwright-core" E2E_LOGS="$user/logs" \
         node "$HERE/vscode.mjs" "http://127.0.0.1:$port/?folder=$RUN/work-$mode" "$E2E_HOME/shots/$mode" "$mode" || rc=$?
     kill -- "-$pid" 2>/dev/null || true
     for _ in $(seq 40); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.25; done

@@ -326,9 +326,38 @@ async function trusted(page) {
     });
 }
 
-/** Sign-in to `demo-server --auth` (auth.mcp.json): the authorize URL opens in a new tab and redirects back to mcpls. */
+/** The files under dir (recursively) whose text contains needle. */
+function filesWith(dir, needle) {
+    const found = [];
+    for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+        const f = path.join(e.parentPath ?? e.path, e.name);
+        if (e.isFile() && fs.readFileSync(f, 'utf8').includes(needle)) {
+            found.push(f);
+        }
+    }
+    return found;
+}
+
+const SIGN_IN_LINE = 'sign-in page opened in the browser: ';
+/**
+ * Token-like values: a bearer token or an access/refresh token field with a
+ * value (not a challenge's parameter such as Bearer resource_metadata=...).
+ */
+const TOKEN = /Bearer [A-Za-z0-9._~+/-]{12,}(?![A-Za-z0-9._~+/=-])|"?(access|refresh)_token\\?"?\s*[:=]\s*\\?"?[A-Za-z0-9._~+/-]{12,}/;
+
+/**
+ * Sign-in to `demo-server --auth` (auth.mcp.json). The extension opens the
+ * authorize URL in the browser, says so in a notification (Copy link) and
+ * logs the URL to the MCP Console; the test reads it from the console's log
+ * file (E2E_LOGS) and follows it with fetch: the demo AS approves at once
+ * and redirects to mcpls's loopback listener, which gets the code.
+ */
 async function signIn(page) {
+    const logs = process.env.E2E_LOGS;
     await step(page, 'sign in to demo-server --auth', async () => {
+        if (!logs) {
+            throw new Error('E2E_LOGS is not set');
+        }
         await page.locator('.tabs-container .tab', { hasText: '.mcp.json' }).first().click();
         await palette(page, 'auth.mcp.json', 'auth.mcp.json');
         await page.locator('.tabs-container .tab', { hasText: 'auth.mcp.json' }).first().waitFor({ timeout: 20000 });
@@ -339,29 +368,52 @@ async function signIn(page) {
         const signInLens = lens(page, 'Sign in').first();
         await Promise.race([offer.waitFor({ timeout: 30000 }), signInLens.waitFor({ timeout: 30000 })]);
         await shot(page, 'sign-in offered');
-        const popup = page.context().waitForEvent('page', { timeout: 30000 }).catch(() => undefined);
         if (await offer.isVisible()) {
             await offer.locator('.monaco-button', { hasText: 'Sign in' }).first().click();
         } else {
             await signInLens.click();
         }
-        // VS Code in a browser opens the URL in a new tab, or asks first when the browser blocked the popup.
-        const blocked = page.locator('.monaco-dialog-box', { hasText: /open/i }).locator('.monaco-button', { hasText: 'Open' });
-        const tab = await Promise.race([popup, blocked.first().waitFor({ timeout: 30000 }).then(() => 'dialog', () => undefined)]);
-        let opened = tab;
-        if (tab === 'dialog') {
-            const next = page.context().waitForEvent('page', { timeout: 30000 });
-            await blocked.first().click();
-            opened = await next;
+        // The browser tab VS Code opens (or the dialog it asks first with) cannot reach the AS: close it.
+        const notice = page.locator('.notification-toast', { hasText: 'Signing in to secure: the browser was opened.' })
+            .filter({ has: page.locator('.monaco-button', { hasText: 'Copy link' }) }).first();
+        await notice.waitFor({ timeout: 30000 });
+        await shot(page, 'sign-in notice');
+        const ask = page.locator('.monaco-dialog-box', { hasText: /open/i });
+        if (await ask.isVisible()) {
+            await page.keyboard.press('Escape');
         }
-        if (opened === undefined) {
-            throw new Error('the authorize URL was not opened');
+        for (const p of page.context().pages()) {
+            if (p !== page) {
+                await p.close().catch(() => {});
+            }
         }
-        await opened.waitForLoadState('load', { timeout: 30000 }).catch(() => {});
-        const landed = opened.url();
-        log(`sign-in tab: ${landed.slice(0, 160)}: ${(await opened.innerText('body').catch(() => '')).slice(0, 160)}`);
+        const file = await until(page, () => filesWith(logs, SIGN_IN_LINE)[0], 15000, 'the sign-in line in the console log');
+        const line = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.includes(SIGN_IN_LINE));
+        const authorize = line.slice(line.indexOf(SIGN_IN_LINE) + SIGN_IN_LINE.length).trim();
+        if (!/^http:\/\/127\.0\.0\.1:\d+\/.*[?&]code_challenge=/.test(authorize)) {
+            throw new Error(`the console logged no authorize URL: ${line}`);
+        }
+        const res = await fetch(authorize, { redirect: 'follow', signal: AbortSignal.timeout(20000) });
+        const body = (await res.text()).replace(/\s+/g, ' ').slice(0, 100);
+        if (!res.ok) {
+            throw new Error(`following ${authorize.replace(/[?].*$/, '?…')} ended with ${res.status}: ${body}`);
+        }
+        log(`sign-in redirects ended at ${res.url.replace(/[?].*$/, '?…')}: ${res.status} ${body}`);
         await lens(page, /● \d+ tools/).first().waitFor({ timeout: 30000 });
-        return `the browser went to ${landed.replace(/[?].*$/, '?…')}`;
+        await treeItem(page, 'secure').first().waitFor({ timeout: 15000 });
+        return `${path.basename(file)} gave ${authorize.replace(/[?].*$/, '?…')}; now ${await lens(page, /● \d+ tools/).first().innerText()}`;
+    });
+    await step(page, 'the console shows the sign-in and no token', async () => {
+        await palette(page, '>mcpls: Show console', 'Show console');
+        const text = await until(page, async () => {
+            const t = (await page.locator('.panel .monaco-editor .view-lines').first().innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+            return t.includes('[secure]') ? t : undefined;
+        }, 15000, 'the secure server in the MCP Console');
+        const leak = text.match(TOKEN) ?? filesWith(logs, '').map((f) => fs.readFileSync(f, 'utf8').match(TOKEN)).find(Boolean);
+        if (leak) {
+            throw new Error(`a token is shown: ${leak[0].slice(0, 24)}…`);
+        }
+        return `${text.split('\n').filter((l) => l.includes('[secure]')).length} [secure] lines shown, none with a token`;
     });
 }
 
