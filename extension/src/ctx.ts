@@ -21,7 +21,7 @@ import { RestartPolicy } from './restart';
 import { ResultViews } from './results';
 import { promptValue, Secrets } from './secrets';
 import { serverSettings } from './settings';
-import { signInNotice, signInServer } from './signin';
+import { serverForUrl, signInNotice, signInServer } from './signin';
 import { StatusItem } from './status';
 import { ServerTree } from './tree';
 import { TrustGate } from './trust';
@@ -220,8 +220,9 @@ export class Ctx implements vscode.Disposable {
      * link puts the URL on the clipboard, for when the browser did not open.
      */
     private signInOpened(url: string): void {
-        const notice = signInNotice(this.signingIn, url);
-        this.console.note(this.signingIn ?? 'mcpls', notice.log);
+        const server = serverForUrl(url, this.store.all().map((e) => e.state), states.needsAuth, this.signingIn);
+        const notice = signInNotice(server, url);
+        this.console.note(server ?? 'mcpls', notice.log);
         void vscode.window.showInformationMessage(notice.message, 'Copy link').then(async (pick) => {
             if (pick === 'Copy link') {
                 await vscode.env.clipboard.writeText(url);

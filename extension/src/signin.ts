@@ -50,3 +50,33 @@ function hostOf(url: string): string {
         return 'the server';
     }
 }
+
+/** A server as the store knows it: enough to tell which one a sign-in page is for. */
+export interface SignInCandidate {
+    name: string;
+    state: string;
+    target?: string;
+}
+
+/**
+ * The server an authorize URL is for: the one whose URL is the request's
+ * resource parameter (RFC 8707), else the only one that needs sign-in,
+ * else fallback (the server of the latest Sign in command).
+ */
+export function serverForUrl(url: string, servers: SignInCandidate[], needsAuth: string, fallback?: string): string | undefined {
+    let resource: string | null = null;
+    try {
+        resource = new URL(url).searchParams.get('resource');
+    } catch {
+        // Not a URL: no resource to match.
+    }
+    const byResource = resource === null ? [] : servers.filter((s) => s.target === resource);
+    if (byResource.length === 1) {
+        return byResource[0]?.name;
+    }
+    const waiting = servers.filter((s) => s.state === needsAuth);
+    if (waiting.length === 1) {
+        return waiting[0]?.name;
+    }
+    return fallback;
+}

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { loggableUrl, signInNotice, signInServer } from '../src/signin';
+import { loggableUrl, serverForUrl, signInNotice, signInServer } from '../src/signin';
 
 describe('loggableUrl', () => {
     const cases: { name: string; in: string; want: string }[] = [
@@ -42,4 +42,23 @@ describe('signInServer', () => {
         assert.equal(signInServer(undefined), undefined);
         assert.equal(signInServer('secure'), undefined);
     });
+});
+
+describe('serverForUrl', () => {
+    const servers = [
+        { name: 'demo', state: 'connected', target: 'http://127.0.0.1:1/mcp' },
+        { name: 'secure', state: 'needsAuth', target: 'http://127.0.0.1:2/mcp' },
+        { name: 'other', state: 'needsAuth', target: 'http://127.0.0.1:3/mcp' },
+    ];
+    const cases: { name: string; url: string; list: typeof servers; fallback?: string; want: string | undefined }[] = [
+        { name: 'by resource', url: 'http://127.0.0.1:9/oauth/authorize?resource=http%3A%2F%2F127.0.0.1%3A2%2Fmcp', list: servers, want: 'secure' },
+        { name: 'the only one waiting', url: 'http://127.0.0.1:9/oauth/authorize', list: servers.slice(0, 2), want: 'secure' },
+        { name: 'ambiguous: the fallback', url: 'http://127.0.0.1:9/oauth/authorize', list: servers, fallback: 'other', want: 'other' },
+        { name: 'nothing known', url: 'nonsense', list: [], want: undefined },
+    ];
+    for (const c of cases) {
+        it(c.name, () => {
+            assert.equal(serverForUrl(c.url, c.list, 'needsAuth', c.fallback), c.want);
+        });
+    }
 });
