@@ -31,7 +31,7 @@ func runServe(ctx context.Context, args []string, stdio Stdio) int {
 		fmt.Fprintf(stdio.Err, "mcpls serve: unexpected argument %q\n", fs.Arg(0))
 		return ExitUsage
 	}
-	opts := lsp.Options{Log: stdio.Err, TestHooks: os.Getenv(testHooksEnv) == "1"}
+	opts := lsp.Options{Log: stdio.Err, TestHooks: os.Getenv(testHooksEnv) == "1", LimitMemory: os.Getenv("GOMEMLIMIT") == ""}
 	code := lsp.Serve(ctx, stdioConn{in: stdio.In, out: stdio.Out}, opts)
 	if path := os.Getenv(memProfileEnv); path != "" {
 		writeHeapProfile(path, stdio.Err)

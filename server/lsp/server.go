@@ -47,6 +47,10 @@ type Options struct {
 	// OutputDir receives rendered results and console files for editors
 	// without the mcp/* extensions; "" means <user cache dir>/mcpls.
 	OutputDir string
+	// LimitMemory lets the server set the process's soft memory limit from
+	// its live heap (see memlimit.go). mcpls serve sets it unless
+	// GOMEMLIMIT is set; tests, which share a process, do not.
+	LimitMemory bool
 }
 
 // Exit codes returned by Serve, as the LSP specification prescribes for the
@@ -71,6 +75,7 @@ type Server struct {
 	auth   *serverAuth
 	runs   *runs
 	valid  *validators
+	memory *memoryLimiter
 
 	// exited is closed by the exit notification.
 	exited   chan struct{}
@@ -116,6 +121,7 @@ func newServer(ctx context.Context, rwc io.ReadWriteCloser, opts Options) *Serve
 	s.auth = newServerAuth(s)
 	s.runs = newRuns()
 	s.valid = newValidators()
+	s.memory = newMemoryLimiter(opts.LimitMemory)
 	s.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(rwc), jsonrpc2.WithCodec(lspCodec{}))
 	s.client = newClient(ctx, s.conn, s.logger)
 	s.watch = newWatcher(ctx, s.logger, s.onDiskChange, s.onConfigGone)
