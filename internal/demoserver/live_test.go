@@ -332,9 +332,13 @@ func TestServeStopsWithCallInFlight(t *testing.T) {
 	case <-time.After(waitFor):
 		t.Fatal("Serve did not return with a call in flight")
 	}
+	// The server answers the call with a "shutting down" tool error before
+	// it closes the connection; on a loaded machine the close can win the
+	// race with the client reading that answer, and then the client's call
+	// fails instead. Either ends the call; a success would be wrong.
 	res := receive(t, results, "the in-flight call to end")
-	if res.err != nil || !res.res.IsError || !strings.Contains(firstText(res.res), "shutting down") {
-		t.Errorf("in-flight call ended with %v %+v, want a tool error saying the server is shutting down", res.err, res.res)
+	if res.err == nil && (!res.res.IsError || !strings.Contains(firstText(res.res), "shutting down")) {
+		t.Errorf("in-flight call ended with %+v, want a tool error saying the server is shutting down", res.res)
 	}
 	if st := s.Stats(); st.SlowCancelled != 1 {
 		t.Errorf("stats = %+v, want the slow call cancelled", st)
