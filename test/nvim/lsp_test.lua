@@ -9,23 +9,9 @@
 -- check and exits 0 only if all passed (1: a check failed, 2: a Lua error).
 -- Every wait is vim.wait on a condition, bounded by a timeout.
 
-local TIMEOUT_MS = 10000
-
-local function out(fmt, ...)
-  io.stdout:write(string.format(fmt, ...) .. '\n')
-  io.stdout:flush()
-end
-
-local function show(v)
-  return vim.inspect(v, { newline = ' ', indent = '' })
-end
-
-local passed, failed = 0, 0
-local function check(name, ok, detail)
-  if ok then passed = passed + 1 else failed = failed + 1 end
-  out('%s %s%s', ok and 'PASS' or 'FAIL', name, detail ~= nil and ('  ' .. show(detail)) or '')
-  return ok
-end
+local H = dofile(os.getenv('NVIM_HARNESS'))
+local TIMEOUT_MS = H.TIMEOUT_MS
+local out, show, check, line_of = H.out, H.show, H.check, H.line_of
 
 -- Diagnostics of the buffer as {line, severity, code, message}, sorted by line.
 local function diagnostics(bufnr)
@@ -47,14 +33,6 @@ end
 
 local function count_errors(bufnr)
   return #vim.diagnostic.get(bufnr, { severity = vim.diagnostic.severity.ERROR })
-end
-
--- Finds the 0-based line holding text (plain match).
-local function line_of(bufnr, text)
-  for i, l in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
-    if l:find(text, 1, true) then return i - 1, l end
-  end
-  error('no line contains ' .. text)
 end
 
 -- Labels of the completion items at a 0-based position, quotes stripped.
@@ -149,15 +127,5 @@ local function main()
 end
 
 -- A Lua error inside -c luafile would leave headless nvim running forever:
--- catch everything and always leave with an exit code.
-local ok, err = xpcall(main, debug.traceback)
-if not ok then
-  out('FAIL lua error: %s', tostring(err))
-  out('%d passed, %d failed', passed, failed + 1)
-  vim.cmd('cquit 2')
-end
-out('%d passed, %d failed', passed, failed)
-if failed > 0 or passed == 0 then
-  vim.cmd('cquit 1')
-end
-vim.cmd('qall!')
+
+H.run(main)

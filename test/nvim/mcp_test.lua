@@ -11,31 +11,9 @@
 -- PASS/FAIL line per check and exits 0 only if all passed (1: a check
 -- failed, 2: a Lua error). Every wait is vim.wait on a condition.
 
-local TIMEOUT_MS = 10000
-
-local function out(fmt, ...)
-  io.stdout:write(string.format(fmt, ...) .. '\n')
-  io.stdout:flush()
-end
-
-local function show(v)
-  return vim.inspect(v, { newline = ' ', indent = '' })
-end
-
-local passed, failed = 0, 0
-local function check(name, ok, detail)
-  if ok then passed = passed + 1 else failed = failed + 1 end
-  out('%s %s%s', ok and 'PASS' or 'FAIL', name, detail ~= nil and ('  ' .. show(detail)) or '')
-  return ok
-end
-
--- Finds the 0-based line holding text (plain match) and the line itself.
-local function line_of(bufnr, text)
-  for i, l in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
-    if l:find(text, 1, true) then return i - 1, l end
-  end
-  error('no line contains ' .. text)
-end
+local H = dofile(os.getenv('NVIM_HARNESS'))
+local TIMEOUT_MS = H.TIMEOUT_MS
+local out, show, check, line_of, execute, lenses, find_lens, titles = H.out, H.show, H.check, H.line_of, H.execute, H.lenses, H.find_lens, H.titles
 
 -- What the server asked the editor to show (window/showDocument), in order.
 local shown = {}
@@ -50,39 +28,6 @@ local default_progress = vim.lsp.handlers['$/progress']
 vim.lsp.handlers['$/progress'] = function(err, result, ctx, config)
   table.insert(progress, result)
   return default_progress(err, result, ctx, config)
-end
-
-local function execute(client, bufnr, command, args)
-  local resp, err = client.request_sync('workspace/executeCommand',
-    { command = command, arguments = args }, TIMEOUT_MS, bufnr)
-  if not resp then return nil, err end
-  return resp.result, resp.err
-end
-
--- Code lenses of the buffer, fetched again, as {line, title, command}.
-local function lenses(client, bufnr)
-  local resp = client.request_sync('textDocument/codeLens',
-    { textDocument = vim.lsp.util.make_text_document_params(bufnr) }, TIMEOUT_MS, bufnr)
-  local list = {}
-  for _, l in ipairs(resp and resp.result or {}) do
-    if l.command then
-      table.insert(list, { line = l.range.start.line, title = l.command.title, command = l.command })
-    end
-  end
-  return list
-end
-
-local function find_lens(list, prefix, line)
-  for _, l in ipairs(list) do
-    if l.title:sub(1, #prefix) == prefix and (line == nil or l.line == line) then return l end
-  end
-  return nil
-end
-
-local function titles(list)
-  local t = {}
-  for _, l in ipairs(list) do table.insert(t, l.title) end
-  return t
 end
 
 local function complete_at(bufnr, client_id, line, character)
@@ -211,14 +156,4 @@ local function main()
   check('client stopped', ok)
 end
 
-local ok, err = xpcall(main, debug.traceback)
-if not ok then
-  out('FAIL lua error: %s', tostring(err))
-  out('%d passed, %d failed', passed, failed + 1)
-  vim.cmd('cquit 2')
-end
-out('%d passed, %d failed', passed, failed)
-if failed > 0 or passed == 0 then
-  vim.cmd('cquit 1')
-end
-vim.cmd('qall!')
+H.run(main)

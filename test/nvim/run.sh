@@ -66,7 +66,7 @@ run_script() {
 	echo "--- $name" >&2
 	XDG_CONFIG_HOME=$dir/xdg/config XDG_DATA_HOME=$dir/xdg/data \
 		XDG_CACHE_HOME=$dir/xdg/cache XDG_STATE_HOME=$dir/xdg/state \
-		MCPLS=$mcpls WORKSPACE=$dir/ws timeout "${NVIM_TEST_TIMEOUT:-60}" \
+		MCPLS=$mcpls WORKSPACE=$dir/ws NVIM_HARNESS=$here/harness.lua timeout "${NVIM_TEST_TIMEOUT:-60}" \
 		nvim --headless --clean -n -i NONE -c "luafile $script" </dev/null || status=$?
 	if [[ $status -ne 0 ]]; then
 		case $status in
