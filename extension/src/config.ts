@@ -36,6 +36,6 @@ export class Config {
 
     /** True when a change touches a setting the running server is told about. */
     affectsServerSettings(event: vscode.ConfigurationChangeEvent): boolean {
-        return event.affectsConfiguration(`${SECTION}.autoConnect`);
+        return event.affectsConfiguration(`${SECTION}.autoConnect`) || event.affectsConfiguration(`${SECTION}.timeouts`);
     }
 }

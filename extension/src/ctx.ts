@@ -8,7 +8,7 @@
 // the client.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { DidChangeConfigurationNotification, type LanguageClient, type Middleware } from 'vscode-languageclient/node';
+import { DidChangeConfigurationNotification, MessageType, ShowMessageRequest, type LanguageClient, type MessageActionItem, type Middleware, type ShowMessageRequestParams } from 'vscode-languageclient/node';
 
 import { checkServer, resolveServer, type ServerCandidate } from './bootstrap';
 import { ServerStore } from './catalog';
@@ -17,6 +17,7 @@ import { Config } from './config';
 import { McpConsole } from './console';
 import { elicit } from './elicit';
 import { commands, commandTitles, methods, states, type ConsoleEvent, type ElicitParams, type PromptParams, type Result, type SecretKey, type SecretValue, type ServerState } from './lsp_ext';
+import { noticeText, PICK_COMMAND, serverKey, serversNamed, SignInNotices, type NoticeKind } from './notices';
 import { RestartPolicy } from './restart';
 import { ResultViews } from './results';
 import { promptValue, Secrets } from './secrets';
@@ -29,6 +30,14 @@ import { TrustGate } from './trust';
 /** Commands bounded by the connect timeout, and those bounded by the request timeout. */
 const CONNECT_COMMANDS = new Set<string>([commands.connect, commands.resync, commands.signIn]);
 const RUN_COMMANDS = new Set<string>([commands.callTool, commands.getPrompt, commands.readResource]);
+/**
+ * The server applies the timeouts to connects and calls itself and says
+ * so in its answer; the extension's own timer, this much later, is a
+ * backstop (a server that does not, and Sign in, which it does not bound).
+ */
+const BACKSTOP_GRACE_MS = 2000;
+/** The action of the server's sign-in offer (window/showMessageRequest). */
+const SIGN_IN_ACTION = 'Sign in';
 
 export class Ctx implements vscode.Disposable {
     readonly config = new Config();
@@ -37,6 +46,8 @@ export class Ctx implements vscode.Disposable {
     readonly console: McpConsole;
     /** The server of the latest Sign in, named in the notice of the page it opens. */
     private signingIn: string | undefined;
+    /** The sign-in notices on screen, closed once their server is connected. */
+    private readonly notices = new SignInNotices(states.connected);
     readonly results = new ResultViews();
     readonly tree: ServerTree;
     readonly trust = new TrustGate();
@@ -54,6 +65,11 @@ export class Ctx implements vscode.Disposable {
         this.tree = new ServerTree(this.store);
         this.secrets = new Secrets(extension.secrets);
         this.disposables.push(this.output, this.console, this.results, this.tree, this.status);
+        this.disposables.push(vscode.commands.registerCommand(PICK_COMMAND, (id: unknown, title: unknown) => {
+            if (typeof id === 'number' && typeof title === 'string') {
+                this.notices.answer(id, title);
+            }
+        }));
         this.disposables.push(
             vscode.workspace.onDidChangeConfiguration(async (e) => {
                 if (this.config.needsRestart(e)) {
@@ -111,6 +127,7 @@ export class Ctx implements vscode.Disposable {
         this.restartTimer = undefined;
         const client = this.client;
         this.client = undefined;
+        this.notices.clear();
         this.store.clear();
         this.tree.refresh();
         if (client !== undefined) {
@@ -156,7 +173,7 @@ export class Ctx implements vscode.Disposable {
         const settings = this.config.settings;
         const timeoutMs = CONNECT_COMMANDS.has(command) ? settings.connectTimeoutMs : RUN_COMMANDS.has(command) ? settings.requestTimeoutMs : 0;
         const cts = new vscode.CancellationTokenSource();
-        const timer = timeoutMs > 0 ? setTimeout(() => { cts.cancel(); }, timeoutMs) : undefined;
+        const timer = timeoutMs > 0 ? setTimeout(() => { cts.cancel(); }, timeoutMs + BACKSTOP_GRACE_MS) : undefined;
         try {
             const res = await client.sendRequest<unknown>('workspace/executeCommand', { command, arguments: [arg] }, cts.token);
             if (CONNECT_COMMANDS.has(command)) {
@@ -223,11 +240,49 @@ export class Ctx implements vscode.Disposable {
         const server = serverForUrl(url, this.store.all().map((e) => e.state), states.needsAuth, this.signingIn);
         const notice = signInNotice(server, url);
         this.console.note(server ?? 'mcpls', notice.log);
-        void vscode.window.showInformationMessage(notice.message, 'Copy link').then(async (pick) => {
+        const keys = this.store.all().filter((e) => e.state.name === server).map((e) => serverKey(e.state.uri, e.state.name));
+        void this.notice(notice.message, keys, 'browser', ['Copy link'])?.then(async (pick) => {
             if (pick === 'Copy link') {
                 await vscode.env.clipboard.writeText(url);
             }
         });
+    }
+
+    /**
+     * Shows a sign-in notice until it is answered: by one of its actions
+     * (links in its text), its Cancel button, or its server connecting.
+     * Undefined when an open notice about the same server makes it needless.
+     */
+    private notice(message: string, keys: string[], kind: NoticeKind, actions: string[]): Promise<string | undefined> | undefined {
+        const n = this.notices.add(keys, kind);
+        if (n === undefined) {
+            return undefined;
+        }
+        const title = noticeText(message, n.id, actions);
+        void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
+            token.onCancellationRequested(() => {
+                this.notices.answer(n.id, undefined);
+            });
+            return n.answer;
+        });
+        return n.answer;
+    }
+
+    /**
+     * window/showMessageRequest: the server's sign-in offer about a known
+     * server is a notice that closes once it is connected (the pick is then
+     * none, which the server takes as dismissed); any other request is
+     * shown as the language client would.
+     */
+    private async showMessageRequest(p: ShowMessageRequestParams): Promise<MessageActionItem | null> {
+        const actions = p.actions ?? [];
+        const keys = actions.some((a) => a.title === SIGN_IN_ACTION) ? serversNamed(p.message, this.store.all().map((e) => e.state)) : [];
+        if (keys.length === 0) {
+            return (await showMessage(p.type, p.message, actions)) ?? null;
+        }
+        const titles = actions.map((a) => a.title).filter((t) => t !== 'Cancel');
+        const pick = await this.notice(p.message, keys, 'server', titles);
+        return actions.find((a) => a.title === pick) ?? null;
     }
 
     /**
@@ -239,10 +294,12 @@ export class Ctx implements vscode.Disposable {
             return;
         }
         const needsAuth = res.state === states.needsAuth;
-        const actions = needsAuth ? ['Sign in', 'Show console'] : ['Show console'];
         const text = `mcpls: ${res.name} ${needsAuth ? 'needs sign-in' : 'did not connect'}: ${res.error ?? ''}`;
-        void vscode.window.showWarningMessage(text, ...actions).then(async (pick) => {
-            if (pick === 'Sign in') {
+        const answer = needsAuth
+            ? this.notice(text, [serverKey(res.uri, res.name)], 'extension', [SIGN_IN_ACTION, 'Show console'])
+            : vscode.window.showWarningMessage(text, 'Show console');
+        void answer?.then(async (pick) => {
+            if (pick === SIGN_IN_ACTION) {
                 await this.execute(commands.signIn, { uri: res.uri, server: res.name });
             } else if (pick === 'Show console') {
                 this.console.show();
@@ -254,6 +311,7 @@ export class Ctx implements vscode.Disposable {
     private attach(client: LanguageClient): void {
         client.onNotification(methods.serverState, (s: ServerState) => {
             this.store.update(s);
+            this.notices.update(s);
             this.tree.refresh();
             this.updateStatus();
         });
@@ -263,6 +321,7 @@ export class Ctx implements vscode.Disposable {
         client.onNotification(methods.result, (r: Result) => {
             this.results.show(r);
         });
+        client.onRequest(ShowMessageRequest.type, (p: ShowMessageRequestParams) => this.showMessageRequest(p));
         client.onRequest(methods.secretGet, (p: SecretKey) => this.secrets.get(p));
         client.onRequest(methods.secretStore, (p: SecretValue) => this.secrets.put(p));
         client.onRequest(methods.secretDelete, (p: SecretKey) => this.secrets.delete(p));
@@ -327,6 +386,18 @@ export class Ctx implements vscode.Disposable {
             homeDir: os.homedir(),
             workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
         });
+    }
+}
+
+/** A message with actions at the severity of its type, as the language client shows one. */
+function showMessage(type: MessageType, message: string, actions: MessageActionItem[]): Thenable<MessageActionItem | undefined> {
+    switch (type) {
+        case MessageType.Error:
+            return vscode.window.showErrorMessage(message, ...actions);
+        case MessageType.Warning:
+            return vscode.window.showWarningMessage(message, ...actions);
+        default:
+            return vscode.window.showInformationMessage(message, ...actions);
     }
 }
 

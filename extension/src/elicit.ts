@@ -34,7 +34,7 @@ async function elicitUrl(p: ElicitParams): Promise<ElicitResult> {
 }
 
 async function elicitForm(p: ElicitParams): Promise<ElicitResult> {
-    const steps = stepsFromSchema(p.requestedSchema);
+    const steps = stepsFromSchema(p.requestedSchema, p.propertyOrder);
     const pick = await vscode.window.showInformationMessage(`${p.server} asks: ${p.message}`, {
         modal: true,
         detail: steps.length > 0 ? `It wants: ${steps.map((s) => s.title).join(', ')}.` : 'It wants a confirmation only.',

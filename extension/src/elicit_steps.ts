@@ -28,13 +28,23 @@ export interface Step {
     valueType?: string;
 }
 
-/** The questions of a requested schema, in property order. Unsupported properties become text. */
-export function stepsFromSchema(schema: unknown): Step[] {
+/**
+ * The questions of a requested schema, in the order the MCP server sent its
+ * properties (order, from mcp/elicit's propertyOrder), then any property
+ * it does not name in the order of the object. Unsupported properties
+ * become text.
+ */
+export function stepsFromSchema(schema: unknown, order: readonly string[] = []): Step[] {
     if (!isObject(schema) || !isObject(schema.properties)) {
         return [];
     }
+    const props = schema.properties;
     const required = Array.isArray(schema.required) ? schema.required.filter((x): x is string => typeof x === 'string') : [];
-    return Object.entries(schema.properties).map(([key, raw]) => stepOf(key, isObject(raw) ? raw : {}, required.includes(key)));
+    const keys = [...new Set([...order.filter((k) => Object.hasOwn(props, k)), ...Object.keys(props)])];
+    return keys.map((key) => {
+        const raw = props[key];
+        return stepOf(key, isObject(raw) ? raw : {}, required.includes(key));
+    });
 }
 
 function stepOf(key: string, p: Record<string, unknown>, required: boolean): Step {

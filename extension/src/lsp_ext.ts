@@ -130,6 +130,7 @@ export interface ElicitParams {
   message: string;
   mode: string;
   requestedSchema?: unknown;
+  propertyOrder?: string[];
   url?: string;
 }
 

@@ -51,13 +51,25 @@ export function parseSettings(get: Getter): Settings {
     };
 }
 
+/** The settings the server reads, as sent (timeouts in seconds, 0 for none). */
+export interface ServerSettings {
+    autoConnect: AutoConnect;
+    trusted: boolean;
+    timeouts: { connect: number; request: number };
+}
+
 /**
  * What the server is told in initializationOptions and
- * workspace/didChangeConfiguration: auto-connect and the workspace trust.
+ * workspace/didChangeConfiguration: auto-connect, the workspace trust and
+ * the timeouts, which it applies to the connects and calls it runs.
  * An untrusted workspace never auto-connects: HTTP connects ask first there.
  */
-export function serverSettings(s: Settings, trusted: boolean): { autoConnect: AutoConnect; trusted: boolean } {
-    return { autoConnect: trusted ? s.autoConnect : 'never', trusted };
+export function serverSettings(s: Settings, trusted: boolean): ServerSettings {
+    return {
+        autoConnect: trusted ? s.autoConnect : 'never',
+        trusted,
+        timeouts: { connect: s.connectTimeoutMs / 1000, request: s.requestTimeoutMs / 1000 },
+    };
 }
 
 /** True when an event at level passes the minimum level min. */

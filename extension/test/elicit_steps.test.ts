@@ -34,6 +34,22 @@ describe('stepsFromSchema', () => {
             'color:enum:false', 'size:enum:false', 'level:enum:false', 'tags:multi:true',
         ]);
     });
+    describe('follows the order the server sent', () => {
+        // Integer-like names come first in a JS object whatever the JSON
+        // said: only propertyOrder keeps "zip" before "2".
+        const wire = JSON.parse('{"type":"object","properties":{"zip":{"type":"string"},"name":{"type":"string"},"2":{"type":"string"},"age":{"type":"integer"}}}') as unknown;
+        const cases: { name: string; order?: string[]; want: string[] }[] = [
+            { name: 'propertyOrder', order: ['zip', 'name', '2', 'age'], want: ['zip', 'name', '2', 'age'] },
+            { name: 'no propertyOrder: the object order', want: ['2', 'zip', 'name', 'age'] },
+            { name: 'a partial order, then the rest', order: ['age', 'name'], want: ['age', 'name', '2', 'zip'] },
+            { name: 'unknown and repeated names ignored', order: ['age', 'nope', 'age', 'zip'], want: ['age', 'zip', '2', 'name'] },
+        ];
+        for (const c of cases) {
+            it(c.name, () => {
+                assert.deepEqual(stepsFromSchema(wire, c.order).map((s) => s.key), c.want);
+            });
+        }
+    });
     it('reads titles, options and bounds', () => {
         assert.equal(step('name').title, 'Your name');
         assert.equal(step('email').title, 'email');

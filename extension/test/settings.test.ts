@@ -32,8 +32,12 @@ describe('parseSettings', () => {
         assert.equal(parseSettings((k) => (k === 'timeouts.connect' ? 0 : undefined)).connectTimeoutMs, 0);
     });
     it('an untrusted workspace never auto-connects', () => {
-        assert.deepEqual(serverSettings({ ...DEFAULTS, autoConnect: 'all' }, false), { autoConnect: 'never', trusted: false });
-        assert.deepEqual(serverSettings({ ...DEFAULTS, autoConnect: 'all' }, true), { autoConnect: 'all', trusted: true });
+        const timeouts = { connect: 30, request: 300 };
+        assert.deepEqual(serverSettings({ ...DEFAULTS, autoConnect: 'all' }, false), { autoConnect: 'never', trusted: false, timeouts });
+        assert.deepEqual(serverSettings({ ...DEFAULTS, autoConnect: 'all' }, true), { autoConnect: 'all', trusted: true, timeouts });
+    });
+    it('tells the server the timeouts in seconds, 0 for none', () => {
+        assert.deepEqual(serverSettings({ ...DEFAULTS, connectTimeoutMs: 500, requestTimeoutMs: 0 }, true).timeouts, { connect: 0.5, request: 0 });
     });
     it('levelAtLeast', () => {
         assert.equal(levelAtLeast('debug', 'info'), false);

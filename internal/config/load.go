@@ -191,14 +191,25 @@ func (f *File) loadRequests(n *jsonc.Node) {
 	}
 }
 
+// member is where a member's key and value are (the key when it has no
+// value), and its value when that is of kind, else nil.
+func member(p *jsonc.Prop, kind jsonc.Kind) (key, at Range, value *jsonc.Node) {
+	key, at = rangeOf(p.Key), rangeOf(p.Key)
+	if p.Value != nil {
+		at = rangeOf(p.Value)
+		if p.Value.Kind == kind {
+			value = p.Value
+		}
+	}
+	return key, at, value
+}
+
 // stringOf reads a member whose value should be a string.
 func stringOf(p *jsonc.Prop) String {
-	s := String{Present: true, Key: rangeOf(p.Key), Range: rangeOf(p.Key), Node: p.Value}
-	if p.Value != nil {
-		s.Range = rangeOf(p.Value)
-		if p.Value.Kind == jsonc.String {
-			s.Value, s.Set = p.Value.Value, true
-		}
+	key, at, v := member(p, jsonc.String)
+	s := String{Present: true, Key: key, Range: at, Node: p.Value}
+	if v != nil {
+		s.Value, s.Set = v.Value, true
 	}
 	return s
 }
@@ -236,25 +247,23 @@ func pairsOf(n *jsonc.Node) []Pair {
 	return out
 }
 
+// numberOf reads a member whose value should be a number.
 func numberOf(p *jsonc.Prop) Number {
-	n := Number{Key: rangeOf(p.Key), Range: rangeOf(p.Key)}
-	if p.Value != nil {
-		n.Range = rangeOf(p.Value)
-		if p.Value.Kind == jsonc.Number {
-			v, err := strconv.ParseFloat(p.Value.Value, 64)
-			n.Value, n.Set = v, err == nil
-		}
+	key, at, v := member(p, jsonc.Number)
+	n := Number{Key: key, Range: at}
+	if v != nil {
+		f, err := strconv.ParseFloat(v.Value, 64)
+		n.Value, n.Set = f, err == nil
 	}
 	return n
 }
 
+// boolOf reads a member whose value should be a boolean.
 func boolOf(p *jsonc.Prop) Bool {
-	b := Bool{Key: rangeOf(p.Key), Range: rangeOf(p.Key)}
-	if p.Value != nil {
-		b.Range = rangeOf(p.Value)
-		if p.Value.Kind == jsonc.Bool {
-			b.Value, b.Set = p.Value.Value == "true", true
-		}
+	key, at, v := member(p, jsonc.Bool)
+	b := Bool{Key: key, Range: at}
+	if v != nil {
+		b.Value, b.Set = v.Value == "true", true
 	}
 	return b
 }

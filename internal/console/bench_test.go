@@ -46,3 +46,23 @@ func BenchmarkCompactBaseline(b *testing.B) {
 		_ = json.Unmarshal(doc, &v)
 	}
 }
+
+// BenchmarkRingFull emits into a Ring whose histories are full, as when
+// hundreds of servers connect at once: each event evicts.
+func BenchmarkRingFull(b *testing.B) {
+	page := json.RawMessage(toolsList(40))
+	for _, servers := range []int{1, 200} {
+		b.Run(fmt.Sprint("servers=", servers), func(b *testing.B) {
+			r := NewRingWith(DefaultRingLimits)
+			names := make([]string, servers)
+			for i := range names {
+				names[i] = fmt.Sprint("server-", i)
+			}
+			i := 0
+			for b.Loop() {
+				r.Emit(Event{Server: names[i%servers], Kind: KindRecv, Message: "← result #2", Data: page})
+				i++
+			}
+		})
+	}
+}

@@ -26,9 +26,11 @@
 //	// ... connect with rec as the sink ...
 //	e, err := rec.Wait(ctx, func(e console.Event) bool { return e.Method == "initialize" })
 //
-// A [Ring] keeps the last n events of each server, so a console window
+// A [Ring] keeps the recent events of each server, so a console window
 // opened late can show history, then follow live events with
-// [Ring.Subscribe].
+// [Ring.Subscribe]. Its history is bounded in events and bytes
+// ([RingLimits]): a large body is kept there as a marked excerpt, while
+// live subscribers get every event whole.
 //
 // Events encode to JSON with the elapsed time as "elapsedMs":
 //

@@ -296,15 +296,24 @@ func (a *Auth) knownResource(r *http.Request, resource string) bool {
 	return err == nil && u.Scheme == "http" && isLoopbackHost(u.Hostname()) && (u.Path == PathStreamable || u.Path == PathSSE)
 }
 
-// serveToken redeems codes and rotates refresh tokens.
-func (a *Auth) serveToken(w http.ResponseWriter, r *http.Request) {
+// formClient reads the form of a token or revocation request and the
+// client it authenticates; on failure it has answered with the OAuth error.
+func (a *Auth) formClient(w http.ResponseWriter, r *http.Request) (*authClient, bool) {
 	if err := r.ParseForm(); err != nil {
 		oauthFail(w, http.StatusBadRequest, "invalid_request", "the body is not a form")
-		return
+		return nil, false
 	}
 	c, ok := a.authenticate(r)
 	if !ok {
 		oauthFail(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
+	}
+	return c, ok
+}
+
+// serveToken redeems codes and rotates refresh tokens.
+func (a *Auth) serveToken(w http.ResponseWriter, r *http.Request) {
+	c, ok := a.formClient(w, r)
+	if !ok {
 		return
 	}
 	switch r.PostForm.Get("grant_type") {
@@ -402,13 +411,8 @@ func (a *Auth) issue(w http.ResponseWriter, clientID, resource, scope string) {
 // serveRevoke revokes a token and every token of its family (RFC 7009:
 // unknown tokens are not an error).
 func (a *Auth) serveRevoke(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		oauthFail(w, http.StatusBadRequest, "invalid_request", "the body is not a form")
-		return
-	}
-	c, ok := a.authenticate(r)
+	c, ok := a.formClient(w, r)
 	if !ok {
-		oauthFail(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
 		return
 	}
 	a.mu.Lock()

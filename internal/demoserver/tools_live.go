@@ -242,22 +242,46 @@ func (s *Server) askUserTool() toolSpec {
 	}
 }
 
+// inputResponse is the client's answer to input request id of a multi
+// round-trip handler: answered is false on the first call, before the
+// client was asked. An answer of another type than T is an error result.
+func inputResponse[T mcp.Result](req *mcp.CallToolRequest, id, what string) (res T, answered bool, bad *mcp.CallToolResult) {
+	resp, answered := req.Params.InputResponses[id]
+	if !answered {
+		return res, false, nil
+	}
+	res, ok := resp.(T)
+	if !ok {
+		return res, true, errorResult("expected %s answer, got %T", what, resp)
+	}
+	return res, true, nil
+}
+
+// clientCapabilities are what the client declared in initialize; empty
+// when it declared nothing.
+func clientCapabilities(req *mcp.CallToolRequest) *mcp.ClientCapabilities {
+	if ip := req.Session.InitializeParams(); ip != nil && ip.Capabilities != nil {
+		return ip.Capabilities
+	}
+	return &mcp.ClientCapabilities{}
+}
+
 // runAskUser is written as a multi round-trip handler: it returns an input
 // request, and is called again with the answer. The SDK turns that into a
 // plain elicitation/create request for clients on older protocol versions.
 func (s *Server) runAskUser(_ context.Context, req *mcp.CallToolRequest, raw json.RawMessage) (*mcp.CallToolResult, error) {
-	if resp, ok := req.Params.InputResponses[elicitID]; ok {
-		res, ok := resp.(*mcp.ElicitResult)
-		if !ok {
-			return errorResult("expected an elicitation answer, got %T", resp), nil
-		}
+	res, answered, bad := inputResponse[*mcp.ElicitResult](req, elicitID, "an elicitation")
+	switch {
+	case bad != nil:
+		return bad, nil
+	case answered:
 		content, err := json.Marshal(res.Content)
 		if err != nil {
 			return nil, fmt.Errorf("encoding elicitation content: %w", err)
 		}
 		return textResult("action: %s\ncontent: %s", res.Action, content), nil
 	}
-	if ip := req.Session.InitializeParams(); ip == nil || ip.Capabilities == nil || ip.Capabilities.Elicitation == nil {
+	if clientCapabilities(req).Elicitation == nil {
 		return errorResult("the client does not support elicitation"), nil
 	}
 	args := struct {
@@ -387,11 +411,11 @@ func (s *Server) sampleTool() toolSpec {
 
 // runSample is a multi round-trip handler, like runAskUser.
 func (s *Server) runSample(_ context.Context, req *mcp.CallToolRequest, raw json.RawMessage) (*mcp.CallToolResult, error) {
-	if resp, ok := req.Params.InputResponses[sampleID]; ok {
-		res, ok := resp.(*mcp.CreateMessageWithToolsResult)
-		if !ok {
-			return errorResult("expected a sampling answer, got %T", resp), nil
-		}
+	res, answered, bad := inputResponse[*mcp.CreateMessageWithToolsResult](req, sampleID, "a sampling")
+	switch {
+	case bad != nil:
+		return bad, nil
+	case answered:
 		var text []string
 		for _, c := range res.Content {
 			if tc, ok := c.(*mcp.TextContent); ok {
@@ -400,7 +424,7 @@ func (s *Server) runSample(_ context.Context, req *mcp.CallToolRequest, raw json
 		}
 		return textResult("model %s (%s): %s", res.Model, res.StopReason, strings.Join(text, " ")), nil
 	}
-	if ip := req.Session.InitializeParams(); ip == nil || ip.Capabilities == nil || ip.Capabilities.Sampling == nil {
+	if clientCapabilities(req).Sampling == nil {
 		return errorResult("the client does not support sampling"), nil
 	}
 	args := struct {
@@ -423,13 +447,12 @@ func (s *Server) listRootsTool() toolSpec {
 			Annotations: readOnly("List roots")},
 		input: `{"type": "object", "additionalProperties": false}`,
 		run: func(_ context.Context, req *mcp.CallToolRequest, _ json.RawMessage) (*mcp.CallToolResult, error) {
-			resp, ok := req.Params.InputResponses[rootsID]
-			if !ok {
+			res, answered, bad := inputResponse[*mcp.ListRootsResult](req, rootsID, "a roots")
+			switch {
+			case bad != nil:
+				return bad, nil
+			case !answered:
 				return &mcp.CallToolResult{InputRequests: mcp.InputRequestMap{rootsID: &mcp.ListRootsParams{}}}, nil
-			}
-			res, ok := resp.(*mcp.ListRootsResult)
-			if !ok {
-				return errorResult("expected a roots answer, got %T", resp), nil
 			}
 			var b strings.Builder
 			fmt.Fprintf(&b, "%d root(s)", len(res.Roots))

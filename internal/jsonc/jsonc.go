@@ -90,8 +90,8 @@ const (
 
 // Document is a parsed JSONC text.
 type Document struct {
-	Text   []byte
-	Root   *Node // nil only when the text holds no value at all
+	Text   []byte // the text parsed, shared with the tree: never changed
+	Root   *Node  // nil only when the text holds no value at all
 	Errors []Error
 	Lines  *Lines
 }

@@ -3,8 +3,10 @@ package jsonc
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // errCodes lists the codes of d's errors with the text they cover.
@@ -188,7 +190,8 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-func BenchmarkParse(b *testing.B) {
+// largeDoc is a config of about 230 KiB: 200 servers and 2,000 requests.
+func largeDoc() []byte {
 	var sb strings.Builder
 	sb.WriteString(`{"mcpServers": {`)
 	for i := range 200 {
@@ -196,13 +199,78 @@ func BenchmarkParse(b *testing.B) {
 	}
 	sb.WriteString(`"last": {"url": "http://127.0.0.1/mcp"}}, "requests": [`)
 	for i := range 2000 {
-		fmt.Fprintf(&sb, "{\"name\": \"r%d\", \"server\": \"s%d\", \"tool\": \"t%d\", \"arguments\": {\"a\": %d, \"b\": \"text\", \"c\": [true, null]}},\n", i, i%200, i%500, i)
+		fmt.Fprintf(&sb, "{\"name\": \"r%d\", \"server\": \"s%d\", \"tool\": \"t%d\", \"arguments\": {\"a\": %d, \"b\": \"te\\\"xt\", \"c\": [true, null]}},\n", i, i%200, i%500, i)
 	}
 	sb.WriteString("]}")
-	text := []byte(sb.String())
+	return []byte(sb.String())
+}
+
+// TestParseMemory pins what a parse costs: nodes and props come in slabs
+// (a few hundred allocations for some 40,000 nodes), and the
+// Values of strings without escapes share the text instead of copying it.
+func TestParseMemory(t *testing.T) {
+	text := largeDoc()
+	var d *Document
+	allocs := testing.AllocsPerRun(3, func() { d = Parse(text) })
+	// One per string with an escape (2,000 here), a few hundred for the rest.
+	if allocs > 2300 {
+		t.Errorf("Parse made %.0f allocations, want at most 2300", allocs)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	d = Parse(text)
+	runtime.ReadMemStats(&after)
+	if got, limit := after.TotalAlloc-before.TotalAlloc, uint64(20*len(text)); got > limit {
+		t.Errorf("Parse allocated %d bytes for %d bytes of text, want at most %d", got, len(text), limit)
+	}
+
+	inText := func(s string) bool {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		start := uintptr(unsafe.Pointer(unsafe.SliceData(text)))
+		return p >= start && p+uintptr(len(s)) <= start+uintptr(len(text))
+	}
+	req := d.Root.Prop("requests").Value.Items[7]
+	for _, tc := range []struct {
+		name  string
+		node  *Node
+		share bool
+	}{
+		{"key", req.Props[0].Key, true},
+		{"string", req.Prop("name").Value, true},
+		{"number", req.Prop("arguments").Value.Prop("a").Value, true},
+		{"literal", req.Prop("arguments").Value.Prop("c").Value.Items[0], true},
+		{"string with an escape", req.Prop("arguments").Value.Prop("b").Value, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := inText(tc.node.Value); got != tc.share {
+				t.Errorf("Value %q shares the text: %v, want %v", tc.node.Value, got, tc.share)
+			}
+		})
+	}
+	if got := req.Prop("arguments").Value.Prop("b").Value.Value; got != `te"xt` {
+		t.Errorf("escaped string decoded to %q", got)
+	}
+}
+
+// BenchmarkParse reports, besides time and allocations, the heap that one
+// parsed document keeps live (live-B/doc) and its ratio to the text
+// (live-B/text-B).
+func BenchmarkParse(b *testing.B) {
+	text := largeDoc()
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	for b.Loop() {
 		Parse(text)
 	}
+	b.StopTimer()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	d := Parse(text)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	live := float64(after.HeapAlloc) - float64(before.HeapAlloc)
+	runtime.KeepAlive(d)
+	b.ReportMetric(live, "live-B/doc")
+	b.ReportMetric(live/float64(len(text)), "live-B/text-B")
 }

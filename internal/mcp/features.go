@@ -1,11 +1,13 @@
 package mcp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
@@ -114,6 +116,9 @@ func (s *Session) elicit(ctx context.Context, req *sdk.ElicitRequest) (*sdk.Elic
 	}
 	if p.RequestedSchema != nil {
 		er.RequestedSchema, _ = json.Marshal(p.RequestedSchema)
+		if w, ok := s.wireSchemas.take(er.RequestedSchema); ok {
+			er.RequestedSchema, er.PropertyOrder = w.raw, w.order
+		}
 	}
 	res, err := s.opts.Elicit.Elicit(ctx, s.target.Name, er)
 	if err != nil {
@@ -191,4 +196,133 @@ func (s *Session) syncRoots(c *sdk.Client) {
 	if len(add) > 0 {
 		c.AddRoots(add...) //lint:ignore SA1019 roots are current in the protocols we speak
 	}
+}
+
+// maxWireSchemas bounds the schemas kept for elicitations the SDK refused
+// before the handler took them.
+const maxWireSchemas = 16
+
+// wireSchemas keeps the requested schemas of elicitation/create requests
+// as they came on the wire, from the transport's Read to the elicitation
+// handler: the SDK decodes them into maps, which forget the order of the
+// form's fields that the server chose.
+type wireSchemas struct {
+	mu      sync.Mutex
+	pending []wireSchema // oldest first
+}
+
+type wireSchema struct {
+	key   string          // the schema re-encoded from a map: what the handler can compute
+	raw   json.RawMessage // as sent
+	order []string        // the names of its properties, in the order sent
+}
+
+// transport wraps t so that the elicitation requests it reads are kept.
+func (w *wireSchemas) transport(t sdk.Transport) sdk.Transport {
+	return schemaTransport{inner: t, w: w}
+}
+
+// take returns (and forgets) the wire form of the schema that re-encodes
+// to key.
+func (w *wireSchemas) take(key []byte) (wireSchema, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for i, p := range w.pending {
+		if p.key == string(key) {
+			w.pending = slices.Delete(w.pending, i, i+1)
+			return p, true
+		}
+	}
+	return wireSchema{}, false
+}
+
+// keep records the schema of an elicitation/create request's params.
+func (w *wireSchemas) keep(params json.RawMessage) {
+	var p struct {
+		RequestedSchema json.RawMessage `json:"requestedSchema"`
+	}
+	if json.Unmarshal(params, &p) != nil || len(p.RequestedSchema) == 0 || string(p.RequestedSchema) == "null" {
+		return
+	}
+	var generic any
+	if json.Unmarshal(p.RequestedSchema, &generic) != nil {
+		return
+	}
+	key, err := json.Marshal(generic)
+	if err != nil {
+		return
+	}
+	order, err := propertyOrder(p.RequestedSchema)
+	if err != nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.pending) == maxWireSchemas {
+		w.pending = slices.Delete(w.pending, 0, 1)
+	}
+	w.pending = append(w.pending, wireSchema{key: string(key), raw: p.RequestedSchema, order: order})
+}
+
+// propertyOrder lists the keys of schema's "properties" object in the order
+// they appear.
+func propertyOrder(schema json.RawMessage) ([]string, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(schema, &top); err != nil {
+		return nil, fmt.Errorf("reading the requested schema: %w", err)
+	}
+	props, ok := top["properties"]
+	if !ok {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(props))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, fmt.Errorf("reading the schema's properties: not an object")
+	}
+	var order []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("reading the schema's properties: %w", err)
+		}
+		name, _ := tok.(string)
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, fmt.Errorf("reading property %q: %w", name, err)
+		}
+		if !slices.Contains(order, name) {
+			order = append(order, name)
+		}
+	}
+	return order, nil
+}
+
+// schemaTransport is a transport whose connection shows wireSchemas the
+// elicitation requests it reads. The SDK's optional connection interfaces
+// are server-side or belong to its own streamable client, which we do not
+// use, so the wrapping costs nothing.
+type schemaTransport struct {
+	inner sdk.Transport
+	w     *wireSchemas
+}
+
+func (t schemaTransport) Connect(ctx context.Context) (sdk.Connection, error) {
+	c, err := t.inner.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return schemaConn{Connection: c, w: t.w}, nil
+}
+
+type schemaConn struct {
+	sdk.Connection
+	w *wireSchemas
+}
+
+func (c schemaConn) Read(ctx context.Context) (jsonrpc.Message, error) {
+	msg, err := c.Connection.Read(ctx)
+	if req, ok := msg.(*jsonrpc.Request); ok && err == nil && req.Method == "elicitation/create" {
+		c.w.keep(req.Params)
+	}
+	return msg, err
 }

@@ -17,21 +17,84 @@ import (
 var (
 	sharedClientOnce sync.Once
 	sharedClient     *http.Client
+	sharedTransport  atomic.Pointer[http.Transport] // set with sharedClient
 )
 
 // defaultHTTPClient is shared by every session so connections pool. Go's
 // default allows 2 idle connections per host, which serialises parallel
 // calls to one server on fresh TCP handshakes. No overall Timeout: streams
-// are long-lived; requests are bounded by their contexts.
+// are long-lived; requests are bounded by their contexts. Its idle
+// connections close soon after the last streamable connection closes (see
+// holdPool).
 func defaultHTTPClient() *http.Client {
 	sharedClientOnce.Do(func() {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.MaxIdleConns = 512
 		tr.MaxIdleConnsPerHost = 128
 		tr.IdleConnTimeout = 90 * time.Second
+		sharedTransport.Store(tr)
 		sharedClient = &http.Client{Transport: tr}
 	})
 	return sharedClient
+}
+
+// pool counts the open streamable HTTP connections of the process.
+var pool struct {
+	mu    sync.Mutex
+	users int
+	idle  *time.Timer // closes the idle connections once the pool stayed unused
+}
+
+// poolGrace is how long the shared pool stays warm once its last
+// connection closed: a reconnect, or the next round of a loop that
+// connects and closes, finds its connections open.
+const poolGrace = time.Second
+
+// holdPool counts one more open connection until release is called (once;
+// later calls do nothing). poolGrace after the last one is released, the
+// idle connections of the shared client close: a pool kept warm for
+// sessions that are all gone would hold a socket, two goroutines and their
+// buffers per connection until IdleConnTimeout. A connection with a client
+// of its own is counted too: it may wrap the shared transport (an
+// authorized client does).
+func holdPool() (release func()) {
+	pool.mu.Lock()
+	pool.users++
+	if pool.idle != nil {
+		pool.idle.Stop()
+		pool.idle = nil
+	}
+	pool.mu.Unlock()
+	var once sync.Once
+	return func() { once.Do(releasePool) }
+}
+
+func releasePool() {
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	pool.users--
+	if pool.users > 0 {
+		return
+	}
+	pool.idle = time.AfterFunc(poolGrace, func() {
+		pool.mu.Lock()
+		defer pool.mu.Unlock()
+		if pool.users == 0 {
+			CloseIdleConnections()
+		}
+	})
+}
+
+// CloseIdleConnections closes the idle connections of the HTTP client
+// sessions share by default, if it was made. Connections that turn idle
+// afterwards close too, until the next request (see
+// http.Transport.CloseIdleConnections). Sessions close theirs on their
+// own, a moment after the last one closed; call this at exit to end them
+// at once.
+func CloseIdleConnections() {
+	if tr := sharedTransport.Load(); tr != nil {
+		tr.CloseIdleConnections()
+	}
 }
 
 // httpFailure is the last HTTP exchange that did not succeed.

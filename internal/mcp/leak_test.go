@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,6 +59,60 @@ func TestNoLeaks(t *testing.T) {
 		if time.Now().After(deadline) {
 			buf := make([]byte, 1<<20)
 			t.Fatalf("%d goroutines, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+		}
+		<-tick.C
+	}
+}
+
+// TestCloseReleasesSharedPool connects over streamable HTTP with the
+// default client, whose connection pool is shared by every session, and
+// checks that once the sessions are closed (and the pool's grace of a
+// second passed) no connection of that pool is left: no persistConn
+// goroutine (each pooled connection keeps a read and a write loop) and the
+// goroutine count back where it was.
+func TestCloseReleasesSharedPool(t *testing.T) {
+	srv := mcptest.StartHTTP(t, mcptest.NewServer(mcptest.Options{}))
+	before := runtime.NumGoroutine()
+	for i := range 2 { // the second round reuses a pool that was emptied
+		sessions := make([]*mcp.Session, 3)
+		for j := range sessions {
+			s, err := mcp.Connect(testContext(t), httpTarget(srv.URL), nil)
+			if err != nil {
+				t.Fatalf("round %d: connect: %v", i, err)
+			}
+			sessions[j] = s
+		}
+		for j, s := range sessions {
+			if _, err := s.CallTool(testContext(t), "echo", []byte(`{"text":"x"}`), nil); err != nil {
+				t.Errorf("round %d, session %d: echo: %v", i, j, err)
+			}
+		}
+		for _, s := range sessions {
+			if err := s.Close(); err != nil {
+				t.Logf("round %d: Close: %v", i, err)
+			}
+		}
+		waitGoroutines(t, before, "net/http.(*persistConn)")
+	}
+}
+
+// waitGoroutines waits until at most want goroutines run and none of them
+// has frame in its stack. No goroutine signals "all done", so the count is
+// polled, bounded by a deadline.
+func waitGoroutines(t *testing.T, want int, frame string) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		buf := make([]byte, 1<<20)
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		n := runtime.NumGoroutine()
+		if n <= want && !strings.Contains(stacks, frame) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines, %d before (a %s left: %v):\n%s", n, want, frame, strings.Contains(stacks, frame), stacks)
 		}
 		<-tick.C
 	}

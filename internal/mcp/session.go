@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -45,6 +47,11 @@ type Session struct {
 	rootURIs []string
 
 	redialMu sync.Mutex // one re-initialization at a time
+
+	// dialing is the streamable transport of the dial in progress.
+	dialing atomic.Pointer[streamableTransport]
+
+	wireSchemas wireSchemas // elicitation schemas as sent, for their order
 
 	// mu guards the connection, the catalog and its compiled schemas;
 	// a re-initialization swaps them.
@@ -132,7 +139,69 @@ func newSession(t Target, opts *Options) *Session {
 	s := &Session{target: t, opts: o, em: emitter{server: t.Name, sink: o.Console},
 		ctx: ctx, cancel: cancel, relist: make(chan struct{}, 1), progress: map[string]func(Progress){}}
 	s.client = s.newClient()
+	s.client.AddSendingMiddleware(s.directHandshake)
 	return s
+}
+
+// directHandshake sends initialize and notifications/initialized on the
+// direct path of our streamable transport. The SDK's call layer would
+// decode the initialize result through a 32 KiB buffer, and it sends the
+// notification with an empty params object, which costs servers a decode
+// (the go-sdk's: another 32 KiB buffer) for nothing; the protocol lets it
+// go without. Other transports take the SDK's way.
+func (s *Session) directHandshake(next sdk.MethodHandler) sdk.MethodHandler {
+	return func(ctx context.Context, method string, req sdk.Request) (sdk.Result, error) {
+		st := s.dialing.Load()
+		if st == nil || st.last() == nil {
+			return next(ctx, method, req)
+		}
+		c := st.last()
+		switch method {
+		case "initialize":
+			if p, ok := req.GetParams().(*sdk.InitializeParams); ok && p != nil && p.Capabilities != nil {
+				return initialize(ctx, c, p)
+			}
+		case "notifications/initialized":
+			return nil, c.Write(ctx, &jsonrpc.Request{Method: method})
+		}
+		return next(ctx, method, req)
+	}
+}
+
+// initialize sends p on c's direct path, with its errors shaped as the
+// SDK's call layer shapes them.
+func initialize(ctx context.Context, c *streamConn, p *sdk.InitializeParams) (*sdk.InitializeResult, error) {
+	raw, err := c.request(ctx, "initialize", initializeWire(p))
+	switch {
+	case err == nil:
+	case errors.Is(err, sdk.ErrConnectionClosed), ctx.Err() != nil:
+		return nil, err
+	default:
+		return nil, fmt.Errorf("calling %q: %w", "initialize", err)
+	}
+	var res sdk.InitializeResult
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return nil, fmt.Errorf("calling %q: decoding the result: %w", "initialize", err)
+	}
+	return &res, nil
+}
+
+// initializeParams is sdk.InitializeParams as the SDK puts it on the wire:
+// its capabilities' roots come from RootsV2 (the SDK's fix for #607;
+// encoding/json lets the shallower field win).
+type initializeParams struct {
+	*sdk.InitializeParams
+	Capabilities *clientCapabilities `json:"capabilities"`
+}
+
+type clientCapabilities struct {
+	*sdk.ClientCapabilities
+	Roots *sdk.RootCapabilities `json:"roots,omitempty"`
+}
+
+func initializeWire(p *sdk.InitializeParams) initializeParams {
+	return initializeParams{InitializeParams: p,
+		Capabilities: &clientCapabilities{ClientCapabilities: p.Capabilities, Roots: p.Capabilities.RootsV2}}
 }
 
 // applyLogLevel sends the configured logging level when the server logs.
@@ -185,7 +254,7 @@ func (s *Session) dialStdio(ctx context.Context) (*connection, error) {
 		return nil, err
 	}
 	lt := &loggedTransport{inner: &sdk.IOTransport{Reader: p.reader(), Writer: p.stdin}, em: s.em}
-	cs, err := s.client.Connect(ctx, lt, s.sessionOptions())
+	cs, err := s.client.Connect(ctx, s.wireSchemas.transport(lt), s.sessionOptions())
 	if err != nil {
 		err = s.stdioFailure(ctx, "connect", p, lt, err)
 		stopCtx, cancel := context.WithTimeout(context.Background(), 3*stopGrace+time.Second)
@@ -247,7 +316,11 @@ func (s *Session) dialHTTP(ctx context.Context, kind Transport) (*connection, er
 			}
 		}()
 	}
-	cs, err := s.client.Connect(connectingContext(life), tr, s.sessionOptions())
+	if kind == TransportHTTP {
+		s.dialing.Store(st)
+	}
+	cs, err := s.client.Connect(connectingContext(life), s.wireSchemas.transport(tr), s.sessionOptions())
+	s.dialing.Store(nil)
 	if err == nil && ctx.Err() != nil {
 		_ = cs.Close()
 		err = ctx.Err()

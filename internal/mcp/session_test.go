@@ -191,3 +191,84 @@ func TestClientInfoAndCapabilities(t *testing.T) {
 		})
 	}
 }
+
+// TestDiscoverySendsNoEmptyParams checks that over streamable HTTP the
+// initialized notification and the first page of each list go without a
+// params member (an empty one costs servers a decode for nothing), that
+// later pages carry their cursor, and that the server took them all.
+func TestDiscoverySendsNoEmptyParams(t *testing.T) {
+	srv := mcptest.StartHTTP(t, mcptest.NewServer(mcptest.Options{PageSize: 4, ExtraTools: 6}))
+	s, rec := connect(t, httpTarget(srv.URL), nil)
+	if n := len(s.Catalog().Tools); n != 20 {
+		t.Fatalf("catalog has %d tools, want 20", n)
+	}
+	first := map[string]bool{}
+	for _, e := range rec.Events() {
+		if e.Kind != console.KindSend {
+			continue
+		}
+		var msg struct {
+			Params *json.RawMessage `json:"params"`
+		}
+		if err := json.Unmarshal(e.Data, &msg); err != nil {
+			t.Fatalf("%s: decoding %s: %v", e.Method, e.Data, err)
+		}
+		switch e.Method {
+		case "notifications/initialized", "tools/list", "prompts/list", "resources/list", "resources/templates/list":
+		default:
+			continue
+		}
+		wantParams := first[e.Method] // only a later page has params: its cursor
+		first[e.Method] = true
+		if got := msg.Params != nil; got != wantParams {
+			t.Errorf("%s sent %s: params present %v, want %v", e.Method, e.Data, got, wantParams)
+		}
+		if wantParams && !strings.Contains(string(*msg.Params), `"cursor"`) {
+			t.Errorf("%s sent a later page without its cursor: %s", e.Method, e.Data)
+		}
+	}
+	for _, m := range []string{"notifications/initialized", "tools/list", "prompts/list", "resources/list", "resources/templates/list"} {
+		if !first[m] {
+			t.Errorf("%s was never sent", m)
+		}
+	}
+}
+
+// TestHandshakeSendsWhatTheSDKSends checks that the initialize request
+// mcpls sends itself over streamable HTTP carries the same params as the
+// SDK's own (which stdio uses), whatever capabilities are declared.
+func TestHandshakeSendsWhatTheSDKSends(t *testing.T) {
+	srv := mcptest.StartHTTP(t, mcptest.NewServer(mcptest.Options{}))
+	roots := func() []mcp.Root { return []mcp.Root{{URI: "file:///tmp", Name: "tmp"}} }
+	cases := map[string]func() *mcp.Options{
+		"no capabilities": func() *mcp.Options { return &mcp.Options{} },
+		"roots":           func() *mcp.Options { return &mcp.Options{Roots: roots} },
+		"every capability": func() *mcp.Options {
+			return &mcp.Options{Roots: roots, Elicit: mcp.DeclineElicitor, Sample: mcp.DeclineSampler}
+		},
+	}
+	initParams := func(t *testing.T, target mcp.Target, opts *mcp.Options) any {
+		t.Helper()
+		_, rec := connect(t, target, opts)
+		for _, e := range rec.Events() {
+			if e.Kind == console.KindSend && e.Method == "initialize" {
+				var msg struct{ Params any }
+				if err := json.Unmarshal(e.Data, &msg); err != nil {
+					t.Fatalf("decoding %s: %v", e.Data, err)
+				}
+				return msg.Params
+			}
+		}
+		t.Fatalf("no initialize sent over %s", target.Transport)
+		return nil
+	}
+	for name, opts := range cases {
+		t.Run(name, func(t *testing.T) {
+			viaSDK := initParams(t, stdioTarget(mcptest.ModeServer), opts())
+			ours := initParams(t, httpTarget(srv.URL), opts())
+			if diff := cmp.Diff(viaSDK, ours); diff != "" {
+				t.Errorf("initialize params (-SDK +mcpls):\n%s", diff)
+			}
+		})
+	}
+}

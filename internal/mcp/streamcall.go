@@ -61,12 +61,16 @@ func (c *streamConn) route(msg jsonrpc.Message) bool {
 	return true
 }
 
-// request sends method with params and returns the raw result. When ctx
-// ends first, the server is told with notifications/cancelled.
+// request sends method with params (none when nil) and returns the raw
+// result. When ctx ends first, the server is told with
+// notifications/cancelled.
 func (c *streamConn) request(ctx context.Context, method string, params any) (json.RawMessage, error) {
-	raw, err := json.Marshal(params)
-	if err != nil {
-		return nil, fmt.Errorf("encoding %s params: %w", method, err)
+	var raw json.RawMessage
+	if params != nil {
+		var err error
+		if raw, err = json.Marshal(params); err != nil {
+			return nil, fmt.Errorf("encoding %s params: %w", method, err)
+		}
 	}
 	key := -c.seq.Add(1)
 	id, err := jsonrpc.MakeID(float64(key))
@@ -144,7 +148,10 @@ func (c *streamConn) callTool(ctx context.Context, name string, args json.RawMes
 func listAll[T any](ctx context.Context, c *streamConn, method, field string, out *[]T) error {
 	cursor := ""
 	for {
-		var params any = struct{}{}
+		// The first page goes without params: an empty params object
+		// costs servers a decode (the go-sdk's, a 32 KiB buffer) for
+		// nothing.
+		var params any
 		if cursor != "" {
 			params = map[string]string{"cursor": cursor}
 		}

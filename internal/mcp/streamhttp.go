@@ -52,7 +52,7 @@ func (t *streamableTransport) last() *streamConn {
 // first POST.
 func (t *streamableTransport) Connect(ctx context.Context) (sdk.Connection, error) {
 	life, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	c := &streamConn{url: t.url, client: t.client, em: t.em, life: life, cancel: cancel,
+	c := &streamConn{url: t.url, client: t.client, em: t.em, life: life, cancel: cancel, release: holdPool(),
 		incoming: make(chan jsonrpc.Message, 16), done: make(chan struct{}), failed: make(chan struct{})}
 	t.mu.Lock()
 	t.conn = c
@@ -81,6 +81,9 @@ type streamConn struct {
 	em     emitter
 	life   context.Context // the connection's; Close cancels it
 	cancel context.CancelFunc
+	// release ends this connection's hold on the shared pool (holdPool);
+	// Close calls it once its streams are done.
+	release func()
 
 	incoming chan jsonrpc.Message
 	done     chan struct{} // closed by Close
@@ -485,6 +488,7 @@ func (c *streamConn) Close() error {
 		close(c.done)
 	})
 	c.wg.Wait()
+	c.release()
 	return c.closeErr
 }
 

@@ -118,7 +118,7 @@ func (c *streamConn) consume(ctx context.Context, body io.ReadCloser, call *json
 	defer stop()
 	defer body.Close()
 	st.err = nil
-	r := bufio.NewReader(body)
+	r := bufio.NewReaderSize(body, streamBuffer(call))
 	var data bytes.Buffer
 	event, hasData := "", false
 	for {
@@ -168,6 +168,17 @@ func (c *streamConn) consume(ctx context.Context, body io.ReadCloser, call *json
 			return
 		}
 	}
+}
+
+// streamBuffer is the read buffer of a stream. The standalone stream
+// (call nil) lives as long as its session, mostly idle, and a workspace
+// may hold hundreds: a small buffer, as net/http buffers the connection
+// already; longer lines go through longLine.
+func streamBuffer(call *jsonrpc.Request) int {
+	if call == nil {
+		return 512
+	}
+	return 4096
 }
 
 // longLine completes a line longer than the reader's buffer.

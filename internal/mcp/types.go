@@ -105,8 +105,11 @@ type ElicitRequest struct {
 	Mode            string          `json:"mode"`
 	Message         string          `json:"message"`
 	RequestedSchema json.RawMessage `json:"requestedSchema,omitempty"`
-	URL             string          `json:"url,omitempty"`
-	ElicitationID   string          `json:"elicitationId,omitempty"`
+	// PropertyOrder names the schema's properties in the order the server
+	// sent them (the fields of the form, top to bottom), when known.
+	PropertyOrder []string `json:"propertyOrder,omitempty"`
+	URL           string   `json:"url,omitempty"`
+	ElicitationID string   `json:"elicitationId,omitempty"`
 }
 
 // ElicitResult answers an ElicitRequest: Action is "accept", "decline" or

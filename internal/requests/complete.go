@@ -3,8 +3,10 @@ package requests
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"mcpls/internal/complete"
 	"mcpls/internal/config"
@@ -126,55 +128,159 @@ func (c *cursor) item(label string, kind complete.ItemKind, insert string, snipp
 
 // targets completes the value of "tool", "prompt" or "resource".
 func (c *cursor) targets() []complete.Item {
-	p := c.loc.Prop
-	if !c.loc.InValue || p == nil || (p.Value != nil && c.loc.Node == nil) || c.afterClosedString() {
+	n, ok := c.names()
+	if !ok {
 		return nil
 	}
-	var items []complete.Item
-	switch p.Key.Value {
-	case config.RequestTool:
-		for i, name := range c.ix.toolNames {
-			t := c.ix.tools[name].tool
-			it := c.item(name, complete.KindReference, jsonString(name), false, i)
-			it.Detail = "tool"
-			if t.Title != "" {
-				it.Detail = t.Title
-			}
-			it.Documentation = t.Description
-			items = append(items, it)
+	return n.Items()
+}
+
+// names returns the catalog's names for the target whose value the cursor
+// is in; ok false elsewhere, or when the catalog has none.
+func (c *cursor) names() (Names, bool) {
+	p := c.loc.Prop
+	if !c.loc.InValue || p == nil || (p.Value != nil && c.loc.Node == nil) || c.afterClosedString() {
+		return Names{}, false
+	}
+	set := c.ix.targetSet(p.Key.Value)
+	if set == nil || len(set.items) == 0 {
+		return Names{}, false
+	}
+	return Names{set: set, Start: c.start, End: c.end, Quoted: c.quoted()}, true
+}
+
+// CompleteNames returns the names Complete would list at offset when the
+// cursor is in the value of a request's "tool", "prompt" or "resource":
+// the catalog's shared items and the cursor's part apart, for a caller
+// that derives something per catalog from them (the LSP layer keeps them
+// encoded). ok is false everywhere else, and where the catalog has none.
+func CompleteNames(f *config.File, offset int, catalogs Catalogs) (Names, bool) {
+	c, ok := newCursor(f, offset, catalogs)
+	if !ok || c.loc.Container != c.r.Node {
+		return Names{}, false
+	}
+	return c.names()
+}
+
+// Names are the items of a catalog's targets of one kind completed at a
+// cursor. The items are shared by every completion on the catalog; only
+// the range they replace and their filter text depend on the cursor.
+type Names struct {
+	set        *targetItems
+	Start, End int  // the byte range every item replaces
+	Quoted     bool // the token starts with a quote: the filter texts are QuotedFilter's
+}
+
+// Shared returns the items without their range, with the FilterText of an
+// unquoted token. They are shared: read-only.
+func (n Names) Shared() []complete.Item { return n.set.items }
+
+// QuotedFilter returns the FilterText of item i for a token that starts
+// with a quote.
+func (n Names) QuotedFilter(i int) string { return n.set.quoted[i] }
+
+// Items returns copies of the items placed at the cursor, as Complete
+// lists them.
+func (n Names) Items() []complete.Item {
+	items := slices.Clone(n.set.items)
+	for i := range items {
+		items[i].Start, items[i].End = n.Start, n.End
+		if n.Quoted {
+			items[i].FilterText = n.set.quoted[i]
 		}
-	case config.RequestPrompt:
-		for i, name := range c.ix.promptNames {
-			pr := c.ix.prompts[name]
-			it := c.item(name, complete.KindReference, jsonString(name), false, i)
-			it.Detail = "prompt"
-			it.Documentation = pr.Description
-			items = append(items, it)
-		}
-	case config.RequestResource:
-		items = c.resourceItems()
 	}
 	return items
 }
 
-func (c *cursor) resourceItems() []complete.Item {
-	var items []complete.Item
-	for i, uri := range c.ix.uris {
-		r := c.ix.resources[uri]
-		it := c.item(uri, complete.KindReference, jsonString(uri), false, i)
-		it.Detail = strings.TrimSpace(r.Name + " " + r.MIMEType)
-		it.Documentation = r.Description
-		items = append(items, it)
+// Memo returns what build made from these items, calling build once per
+// catalog and kind of target and keeping the result as long as the
+// catalog's index. It has one slot: one caller (the LSP layer) uses it.
+func (n Names) Memo(build func() any) any {
+	n.set.memoOnce.Do(func() { n.set.memo = build() })
+	return n.set.memo
+}
+
+// nameItems are the items of a catalog's targets, built on first use:
+// catalogs are immutable, and only the range and the filter text of an
+// item depend on the cursor. On a catalog of 500 tools this spares
+// building 500 items (and their garbage) on every keystroke.
+type nameItems struct {
+	tools, prompts, resources targetItems
+}
+
+type targetItems struct {
+	once   sync.Once
+	items  []complete.Item // Start and End unset; FilterText for an unquoted token
+	quoted []string        // FilterText for a token that starts with a quote
+
+	memoOnce sync.Once
+	memo     any // Names.Memo's
+}
+
+// targetSet returns the built items of the targets of kind ("tool",
+// "prompt" or "resource"), nil for another key.
+func (ix *index) targetSet(kind string) *targetItems {
+	var t *targetItems
+	var build func() []complete.Item
+	switch kind {
+	case config.RequestTool:
+		t, build = &ix.names.tools, ix.toolItems
+	case config.RequestPrompt:
+		t, build = &ix.names.prompts, ix.promptItems
+	case config.RequestResource:
+		t, build = &ix.names.resources, ix.resourceItems
+	default:
+		return nil
 	}
-	for i, t := range c.ix.templates {
-		uri := t.rt.URITemplate
-		it := c.item(uri, complete.KindReference, jsonString(uri), false, len(c.ix.uris)+i)
-		it.Detail = "template " + t.rt.Name
-		it.Documentation = t.rt.Description
-		if len(t.vars) > 0 {
-			it.Documentation += "\n\nVariables (in `arguments`): `" + strings.Join(t.vars, "`, `") + "`"
+	t.once.Do(func() {
+		t.items = build()
+		t.quoted = make([]string, len(t.items))
+		for i, it := range t.items {
+			t.quoted[i] = `"` + it.Label + `"`
 		}
-		items = append(items, it)
+	})
+	return t
+}
+
+// nameItem is a target's item without its range.
+func nameItem(label, detail, doc string, order int) complete.Item {
+	return complete.Item{Label: label, Kind: complete.KindReference, InsertText: jsonString(label),
+		FilterText: label, SortText: fmt.Sprintf("%05d", order), Detail: detail, Documentation: doc}
+}
+
+func (ix *index) toolItems() []complete.Item {
+	items := make([]complete.Item, 0, len(ix.toolNames))
+	for i, name := range ix.toolNames {
+		t := ix.tools[name].tool
+		detail := "tool"
+		if t.Title != "" {
+			detail = t.Title
+		}
+		items = append(items, nameItem(name, detail, t.Description, i))
+	}
+	return items
+}
+
+func (ix *index) promptItems() []complete.Item {
+	items := make([]complete.Item, 0, len(ix.promptNames))
+	for i, name := range ix.promptNames {
+		items = append(items, nameItem(name, "prompt", ix.prompts[name].Description, i))
+	}
+	return items
+}
+
+func (ix *index) resourceItems() []complete.Item {
+	items := make([]complete.Item, 0, len(ix.uris)+len(ix.templates))
+	for i, uri := range ix.uris {
+		r := ix.resources[uri]
+		items = append(items, nameItem(uri, strings.TrimSpace(r.Name+" "+r.MIMEType), r.Description, i))
+	}
+	for i, t := range ix.templates {
+		doc := t.rt.Description
+		if len(t.vars) > 0 {
+			doc += "\n\nVariables (in `arguments`): `" + strings.Join(t.vars, "`, `") + "`"
+		}
+		items = append(items, nameItem(t.rt.URITemplate, "template "+t.rt.Name, doc, len(ix.uris)+i))
 	}
 	return items
 }

@@ -24,6 +24,7 @@ type index struct {
 	resources   map[string]*mcp.Resource
 	uris        []string
 	templates   []*template
+	names       nameItems // the completion items of the targets (complete.go)
 }
 
 type toolEntry struct {
@@ -115,24 +116,58 @@ func (c *schemaCache) len() int {
 	return c.order.Len()
 }
 
-// maxIndexes bounds the catalogs whose index is kept: one per server of
-// the open documents, plus the ones just replaced.
+// maxIndexes bounds the catalogs whose index is kept: one per distinct
+// catalog of the open documents' servers, plus the ones just replaced.
 const maxIndexes = 64
 
-// indexes caches the index of recent catalogs by identity, oldest first
-// out. An entry keeps its catalog alive, so a pointer is never reused for
-// another catalog while its entry exists.
+// catalogID identifies what an index is built from: the backing arrays of
+// a catalog's tools, prompts, resources and templates. Catalogs are
+// immutable, and identical ones share these arrays (mcp.Intern), so 200
+// servers serving the same catalog share one index, one set of compiled
+// schemas and one set of completion items.
+type catalogID struct {
+	tools      *mcp.Tool
+	prompts    *mcp.Prompt
+	resources  *mcp.Resource
+	templates  *mcp.ResourceTemplate
+	nTools     int
+	nPrompts   int
+	nResources int
+	nTemplates int
+}
+
+func idOf(cat *mcp.Catalog) catalogID {
+	return catalogID{
+		tools: first(cat.Tools), prompts: first(cat.Prompts),
+		resources: first(cat.Resources), templates: first(cat.Templates),
+		nTools: len(cat.Tools), nPrompts: len(cat.Prompts),
+		nResources: len(cat.Resources), nTemplates: len(cat.Templates),
+	}
+}
+
+// first points at s's first element, nil when s is empty.
+func first[T any](s []T) *T {
+	if len(s) == 0 {
+		return nil
+	}
+	return &s[0]
+}
+
+// indexes caches the index of recent catalogs by catalogID, oldest first
+// out. A key holds its arrays alive, so they are never reused for another
+// catalog while its entry exists.
 var indexes = struct {
 	sync.Mutex
-	m     map[*mcp.Catalog]*index
-	order []*mcp.Catalog
-}{m: map[*mcp.Catalog]*index{}}
+	m     map[catalogID]*index
+	order []catalogID
+}{m: map[catalogID]*index{}}
 
 // indexOf returns the index of cat, building it on first use.
 func indexOf(cat *mcp.Catalog) *index {
+	id := idOf(cat)
 	indexes.Lock()
 	defer indexes.Unlock()
-	if ix, ok := indexes.m[cat]; ok {
+	if ix, ok := indexes.m[id]; ok {
 		return ix
 	}
 	ix := buildIndex(cat)
@@ -140,8 +175,8 @@ func indexOf(cat *mcp.Catalog) *index {
 		delete(indexes.m, indexes.order[0])
 		indexes.order = indexes.order[1:]
 	}
-	indexes.m[cat] = ix
-	indexes.order = append(indexes.order, cat)
+	indexes.m[id] = ix
+	indexes.order = append(indexes.order, id)
 	return ix
 }
 

@@ -3,6 +3,7 @@ package requests
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -118,5 +119,30 @@ func TestPatternsGoLacks(t *testing.T) {
 	h, ok := Hover(f, strings.Index(text, `"pick"`)+1, catalogs)
 	if !ok || !strings.Contains(h.Markdown, `Not checked: pattern "^(?!v)"`) {
 		t.Errorf("hover %q, want it to name the pattern that is not checked", h.Markdown)
+	}
+}
+
+// TestInternedCatalogsShareOneIndex: catalogs that share their arrays (as
+// mcp.Intern makes identical ones do) share one index; a catalog over
+// other arrays, or over part of the same one, gets its own.
+func TestInternedCatalogsShareOneIndex(t *testing.T) {
+	a := uniqueCatalog(t, 4)
+	interned := func() *mcp.Catalog {
+		c := mcp.Intern(mcp.Catalog{Tools: slices.Clone(a.Tools)})
+		return &c
+	}
+	x, y := interned(), interned()
+	if &x.Tools[0] != &y.Tools[0] {
+		t.Fatal("mcp.Intern did not share the tools of identical catalogs")
+	}
+	if indexOf(x) != indexOf(y) {
+		t.Error("two interned copies of one catalog have two indexes")
+	}
+	if indexOf(a) == indexOf(x) {
+		t.Error("a catalog over other arrays shares an index with the interned copy")
+	}
+	part := &mcp.Catalog{Tools: x.Tools[:2]}
+	if ix := indexOf(part); ix == indexOf(x) || len(ix.toolNames) != 2 {
+		t.Errorf("the first 2 tools of a catalog got the index of all of it (%d names)", len(ix.toolNames))
 	}
 }

@@ -23,8 +23,14 @@ import (
 // -update rewrites the golden sections of testdata/markers/*.txtar.
 var update = flag.Bool("update", false, "rewrite the golden sections of the marker tests")
 
-// markerRE finds a marker: /*@c:name*/ completes there, /*@h:name*/ hovers.
-var markerRE = regexp.MustCompile(`/\*@([ch]):([\w-]+)\*/`)
+// markerRE finds a marker: /*@c:name*/ completes there, /*@h:name*/ hovers,
+// /*@s:name*/ shows the question for the server's completion/complete and
+// the items of sampleServerValues as its answer.
+var markerRE = regexp.MustCompile(`/\*@([chs]):([\w-]+)\*/`)
+
+// sampleServerValues stand for a server's answer in the marker tests: a
+// duplicate, mixed case, and characters that need escaping.
+var sampleServerValues = []string{"ada", "Alan", "ada", "bob", "a b/c", `q"uote`}
 
 // testNow is "now" for every marker test: catalogs of the server "offline"
 // were cached five minutes before it.
@@ -154,6 +160,9 @@ func runMarkers(src []byte, catalogs Catalogs) string {
 			for _, it := range items {
 				fmt.Fprintf(&b, "%s %s | %s | %s %q\n", it.Kind, it.Label, it.Detail, span(it.Start, it.End), it.InsertText)
 			}
+		case "s":
+			fmt.Fprintf(&b, "== server %s\n", m.name)
+			writeServerQuery(&b, f, m.offset, catalogs, span)
 		case "h":
 			fmt.Fprintf(&b, "== hover %s\n", m.name)
 			if h, ok := Hover(f, m.offset, catalogs); ok {
@@ -162,6 +171,30 @@ func runMarkers(src []byte, catalogs Catalogs) string {
 		}
 	}
 	return b.String()
+}
+
+// writeServerQuery writes the completion/complete question at offset and
+// the items made of sampleServerValues.
+func writeServerQuery(b *strings.Builder, f *config.File, offset int, catalogs Catalogs, span func(s, e int) string) {
+	q, ok := ServerCompletion(f, offset, catalogs)
+	if !ok {
+		b.WriteString("none\n")
+		return
+	}
+	keys := make([]string, 0, len(q.Context))
+	for k := range q.Context {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	ctx := make([]string, len(keys))
+	for i, k := range keys {
+		ctx[i] = k + "=" + q.Context[k]
+	}
+	fmt.Fprintf(b, "%s %s%s %s=%q context{%s} %s\n", q.Server, q.Ref.Type, " "+q.Ref.Name+q.Ref.URI, q.Argument, q.Value,
+		strings.Join(ctx, ","), span(q.Start, q.End))
+	for _, it := range q.Items(sampleServerValues) {
+		fmt.Fprintf(b, "%s %s | %s | %s %q\n", it.Kind, it.Label, it.Detail, span(it.Start, it.End), it.InsertText)
+	}
 }
 
 // offeredTwice names an item that package complete offers too, since an

@@ -125,11 +125,13 @@ func ago(at string, now time.Time) string {
 }
 
 // refreshLenses asks the editor to fetch code lenses again, when it can.
+// Asks made while one is out make one more, not one each: 200 servers
+// changing state at once cost the editor two refreshes, not 200.
 func (s *Server) refreshLenses() {
 	if !s.state.snapshot().Caps().CodeLensRefresh {
 		return
 	}
-	s.client.Go(func(ctx context.Context) {
+	s.lenses.trigger(s.client.Go, func(ctx context.Context) {
 		if err := s.client.Call(ctx, protocol.MethodWorkspaceCodeLensRefresh, nil, nil); err != nil && ctx.Err() == nil {
 			s.logf("refreshing code lenses: %v", err)
 		}

@@ -101,7 +101,7 @@ func cmdConnect(ctx context.Context, s *Server, snap *Snapshot, a *lspext.Server
 	if err != nil {
 		return lspext.ServerState{}, err
 	}
-	return s.mcp.connect(ctx, k, f, srv, folder), nil
+	return s.connectBounded(ctx, snap, k, f, srv, folder), nil
 }
 
 func cmdDisconnect(_ context.Context, s *Server, snap *Snapshot, a *lspext.ServerArgs) (lspext.ServerState, error) {
@@ -109,7 +109,7 @@ func cmdDisconnect(_ context.Context, s *Server, snap *Snapshot, a *lspext.Serve
 }
 
 func cmdResync(ctx context.Context, s *Server, snap *Snapshot, a *lspext.ServerArgs) (lspext.ServerState, error) {
-	return s.mcp.resync(ctx, serverKey{uri.URI(a.URI), a.Server})
+	return s.resyncBounded(ctx, snap, serverKey{uri.URI(a.URI), a.Server})
 }
 
 func cmdSignIn(ctx context.Context, s *Server, snap *Snapshot, a *lspext.ServerArgs) (lspext.ServerState, error) {

@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"fmt"
+	"io"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -15,16 +16,35 @@ import (
 // could not be carried out (for example a command that is not available).
 const codeRequestFailed jsonrpc2.Code = -32803
 
+// newConn wires the connection on rwc: LSP's header framing, our codec,
+// and the writer that recycles pooled results (reply.go).
+func newConn(rwc io.ReadWriteCloser) jsonrpc2.Conn {
+	w := newReplyWriter(rwc)
+	return jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(w), jsonrpc2.WithCodec(lspCodec{replies: w}))
+}
+
 // lspCodec marshals payloads with the protocol package's union-aware codec;
 // the stock one is unexported, and the connection is wired by hand here.
-type lspCodec struct{}
+// Results already encoded pass as they are: jsonrpc2 copies them into its
+// frame and checks nothing. replies, when set, learns of pooled results
+// being sent, to recycle their buffers.
+type lspCodec struct{ replies *replyWriter }
 
-func (lspCodec) Marshal(v any) ([]byte, error) {
-	if raw, ok := v.(jsonrpc2.RawMessage); ok {
-		if raw == nil {
+func (c lspCodec) Marshal(v any) ([]byte, error) {
+	switch v := v.(type) {
+	case jsonrpc2.RawMessage:
+		if v == nil {
 			return []byte("null"), nil
 		}
-		return raw, nil
+		return v, nil
+	case *pooledReply:
+		if len(*v.buf) == 0 {
+			return []byte("null"), nil
+		}
+		if c.replies != nil {
+			c.replies.sending(v.buf)
+		}
+		return *v.buf, nil
 	}
 	return protocol.Marshal(v)
 }

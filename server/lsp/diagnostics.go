@@ -131,18 +131,27 @@ func (d *diagnoser) close() {
 }
 
 // computeDiagnostics checks one file: the open text when there is one, the
-// disk otherwise. A file gone from disk gets its diagnostics cleared.
+// disk otherwise. A file gone from disk gets its diagnostics cleared. A
+// document closed since its job was scheduled gets nothing: its close
+// scheduled what it gets now, and checking it would make it a request
+// validator again, which nothing would drop.
 func (s *Server) computeDiagnostics(_ context.Context, job diagJob) *protocol.PublishDiagnosticsParams {
 	p := &protocol.PublishDiagnosticsParams{URI: job.uri, Diagnostics: []protocol.Diagnostic{}}
 	var a *analysis
 	var text []byte
 	if job.doc != nil {
+		if s.state.snapshot().Document(job.uri) == nil {
+			return nil
+		}
 		p.Version = protocol.NewOptional(job.doc.Version)
 		a, text = job.doc.analysis, job.doc.Text
 	} else {
 		data, err := os.ReadFile(job.path)
 		if errors.Is(err, fs.ErrNotExist) {
 			s.watch.forgetConfig(job.path)
+			if s.state.snapshot().Document(job.uri) == nil {
+				s.mcp.forgetIdle(job.uri)
+			}
 			return p
 		}
 		if err != nil {

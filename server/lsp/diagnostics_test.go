@@ -4,12 +4,15 @@ import (
 	"context"
 	"io"
 	"log"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"mcpls/server/lsp/lsptest"
 )
 
 // TestDiagnoserLatestWins: jobs scheduled while a computation runs replace
@@ -78,5 +81,41 @@ func TestDiagnoserRecoversPanics(t *testing.T) {
 	d.schedule(diagJob{uri: u, doc: &Document{URI: u, Version: 2}})
 	if v := <-done; v != 2 {
 		t.Errorf("published version %d, want 2", v)
+	}
+}
+
+// A job for a document closed since it was scheduled computes nothing and
+// leaves no request validator behind (the close dropped it): each one used
+// to stay for the life of the process.
+func TestClosedDocumentIsNotChecked(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	serverEnd, _ := lsptest.Pipe()
+	s := newServer(ctx, serverEnd, Options{Log: io.Discard, CacheDir: t.TempDir(), OutputDir: t.TempDir()})
+	t.Cleanup(func() { cancel(); s.close() })
+	u := uri.File(filepath.Join(t.TempDir(), ".mcp.json"))
+	doc := newDocument(u, 3, []byte(`{"mcpServers": {"a": {"command": "npx"}}, "requests": [{"server": "a", "tool": "t"}]}`))
+	validators := func() int {
+		s.valid.mu.Lock()
+		defer s.valid.mu.Unlock()
+		return len(s.valid.m)
+	}
+
+	if p := s.computeDiagnostics(ctx, diagJob{uri: u, path: doc.Path, doc: doc}); p != nil {
+		t.Errorf("closed document: got diagnostics %+v, want none", p)
+	}
+	if n := validators(); n != 0 {
+		t.Errorf("closed document: %d validators, want 0", n)
+	}
+
+	s.state.update(func(next *Snapshot) { next.docs[u] = doc })
+	p := s.computeDiagnostics(ctx, diagJob{uri: u, path: doc.Path, doc: doc})
+	if p == nil {
+		t.Fatal("open document: no diagnostics")
+	}
+	if v, ok := p.Version.Get(); !ok || v != 3 {
+		t.Errorf("open document: diagnostics of version %d (%v), want 3", v, ok)
+	}
+	if n := validators(); n != 1 {
+		t.Errorf("open document: %d validators, want 1", n)
 	}
 }

@@ -91,11 +91,40 @@ func completeAt(a *analysis, path string, text []byte, lines *jsonc.Lines, offse
 	f := a.load(path, text)
 	found := complete.Complete(f, offset, env.configEnv())
 	found = append(found, requests.Complete(f, offset, catalogs)...)
-	items := make([]protocol.CompletionItem, 0, len(found))
-	for _, it := range found {
-		items = append(items, toCompletionItem(lines, it, snippets))
+	return toCompletionItems(lines, found, snippets)
+}
+
+// toCompletionItems converts items in bulk: their edits and documentation
+// share two allocations, and items replacing the same range (a list of
+// 500 tool names) convert it once.
+func toCompletionItems(lines *jsonc.Lines, found []complete.Item, snippets bool) []protocol.CompletionItem {
+	items := make([]protocol.CompletionItem, len(found))
+	edits := make([]protocol.TextEdit, len(found))
+	docs := make([]protocol.MarkupContent, 0, len(found))
+	var r protocol.Range
+	lastStart, lastEnd := -1, -1
+	for i, it := range found {
+		if it.Start != lastStart || it.End != lastEnd {
+			r, lastStart, lastEnd = toRange(lines, it.Start, it.End), it.Start, it.End
+		}
+		items[i] = completionItem(it, snippets, r, &edits[i])
+		if it.Documentation != "" {
+			docs = append(docs, protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: it.Documentation})
+			items[i].Documentation = &docs[len(docs)-1]
+		}
 	}
 	return items
+}
+
+// serverQueryAt returns the question for the server's completion/complete
+// at a byte offset, ok false where the server has nothing to complete.
+func serverQueryAt(a *analysis, path string, text []byte, offset int, catalogs requests.Catalogs) (requests.ServerQuery, bool) {
+	return requests.ServerCompletion(a.load(path, text), offset, catalogs)
+}
+
+// serverItems converts the values a server answered q with.
+func serverItems(lines *jsonc.Lines, q requests.ServerQuery, values []string) []protocol.CompletionItem {
+	return toCompletionItems(lines, q.Items(values), false)
 }
 
 // hoverAt returns the hover at a byte offset, ok false when there is none.
@@ -132,6 +161,12 @@ var completionKinds = map[complete.ItemKind]protocol.CompletionItemKind{
 // toCompletionItem converts an item that replaces the bytes [Start,End).
 // For an editor without snippet support a snippet becomes its plain text.
 func toCompletionItem(lines *jsonc.Lines, it complete.Item, snippets bool) protocol.CompletionItem {
+	return toCompletionItems(lines, []complete.Item{it}, snippets)[0]
+}
+
+// completionItem converts an item that replaces r, filling edit for its
+// text edit. Documentation is the caller's.
+func completionItem(it complete.Item, snippets bool, r protocol.Range, edit *protocol.TextEdit) protocol.CompletionItem {
 	text, format := it.InsertText, protocol.InsertTextFormatPlainText
 	if it.Snippet {
 		if snippets {
@@ -144,13 +179,11 @@ func toCompletionItem(lines *jsonc.Lines, it complete.Item, snippets bool) proto
 		Label:            it.Label,
 		Kind:             completionKinds[it.Kind],
 		InsertTextFormat: format,
-		TextEdit:         &protocol.TextEdit{Range: toRange(lines, it.Start, it.End), NewText: text},
+		TextEdit:         edit,
 	}
+	*edit = protocol.TextEdit{Range: r, NewText: text}
 	if it.Detail != "" {
 		item.Detail = protocol.NewOptional(it.Detail)
-	}
-	if it.Documentation != "" {
-		item.Documentation = &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: it.Documentation}
 	}
 	if it.SortText != "" {
 		item.SortText = protocol.NewOptional(it.SortText)

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -266,14 +267,7 @@ func TestCompletionAndDiagnosticsFromLiveSchema(t *testing.T) {
 	w.connect(t, ctx)
 
 	complete := func(offset int) map[string]bool {
-		var list protocol.CompletionList
-		err := w.Call(ctx, protocol.MethodTextDocumentCompletion, &protocol.CompletionParams{
-			TextDocumentPositionParams: protocol.TextDocumentPositionParams{
-				TextDocument: protocol.TextDocumentIdentifier{URI: w.uri}, Position: lsptest.Position(text, offset)},
-		}, &list)
-		if err != nil {
-			t.Fatalf("completion: %v", err)
-		}
+		list := w.completeAt(t, ctx, text, offset)
 		labels := map[string]bool{}
 		for _, it := range list.Items {
 			labels[strings.Trim(it.Label, `"`)] = true
@@ -673,7 +667,13 @@ func TestElicitation(t *testing.T) {
 			defer cancel()
 			d := startDemo(t)
 			w := startMCP(t, ctx, "", tc.caps)
+			asked := make(chan lspext.ElicitParams, 1)
 			w.Answer(lspext.MethodElicit, func(_ context.Context, raw json.RawMessage) (any, error) {
+				var p lspext.ElicitParams
+				if err := json.Unmarshal(raw, &p); err != nil {
+					return nil, err
+				}
+				asked <- p
 				return lspext.ElicitResult{Action: "accept", Content: json.RawMessage(`{"name": "Ada"}`)}, nil
 			})
 			w.Answer(protocol.MethodWindowShowDocument, func(context.Context, json.RawMessage) (any, error) {
@@ -690,6 +690,12 @@ func TestElicitation(t *testing.T) {
 				}); err != nil {
 					t.Error(err)
 				}
+				return
+			}
+			// The form's fields come in the order the demo server sent them.
+			p := receive(t, ctx, asked, "mcp/elicit")
+			if want := []string{"name", "age", "color", "subscribe"}; !slices.Equal(p.PropertyOrder, want) {
+				t.Errorf("mcp/elicit propertyOrder = %q, want %q", p.PropertyOrder, want)
 			}
 		})
 	}

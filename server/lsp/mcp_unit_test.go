@@ -34,10 +34,17 @@ func TestApplySettings(t *testing.T) {
 		want Settings
 	}{
 		{"none", ``, defaultSettings},
-		{"flat", `{"autoConnect": "http", "trusted": false}`, Settings{AutoConnect: AutoConnectHTTP, Trusted: false}},
-		{"nested", `{"mcpls": {"autoConnect": "all"}}`, Settings{AutoConnect: AutoConnectAll, Trusted: true}},
+		{"flat", `{"autoConnect": "http", "trusted": false}`, with(func(s *Settings) { s.AutoConnect, s.Trusted = AutoConnectHTTP, false })},
+		{"nested", `{"mcpls": {"autoConnect": "all"}}`, with(func(s *Settings) { s.AutoConnect = AutoConnectAll })},
 		{"unknown value", `{"autoConnect": "sometimes"}`, defaultSettings},
 		{"malformed", `{"autoConnect": `, defaultSettings},
+		{"timeouts in seconds", `{"mcpls": {"timeouts": {"connect": 5, "request": 0.25}}}`,
+			with(func(s *Settings) { s.ConnectTimeout, s.RequestTimeout = 5*time.Second, 250*time.Millisecond })},
+		{"one timeout", `{"timeouts": {"request": 60}}`, with(func(s *Settings) { s.RequestTimeout = time.Minute })},
+		{"0 is no bound", `{"timeouts": {"connect": 0, "request": 0}}`, with(func(s *Settings) { s.ConnectTimeout, s.RequestTimeout = 0, 0 })},
+		{"huge is no bound", `{"timeouts": {"connect": 1e300}}`, with(func(s *Settings) { s.ConnectTimeout = 0 })},
+		{"negative is ignored", `{"timeouts": {"connect": -1, "request": -5}}`, defaultSettings},
+		{"not a number", `{"timeouts": {"connect": "10"}}`, defaultSettings},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if diff := cmp.Diff(tc.want, applySettings(defaultSettings, []byte(tc.raw))); diff != "" {
@@ -45,6 +52,13 @@ func TestApplySettings(t *testing.T) {
 			}
 		})
 	}
+}
+
+// with is defaultSettings changed by edit.
+func with(edit func(*Settings)) Settings {
+	s := defaultSettings
+	edit(&s)
+	return s
 }
 
 func TestServerLenses(t *testing.T) {

@@ -66,7 +66,7 @@ func (el elicitor) Elicit(ctx context.Context, server string, req mcp.ElicitRequ
 	}
 	var res lspext.ElicitResult
 	params := lspext.ElicitParams{Server: server, Message: req.Message, Mode: req.Mode,
-		RequestedSchema: req.RequestedSchema, URL: req.URL}
+		RequestedSchema: req.RequestedSchema, PropertyOrder: req.PropertyOrder, URL: req.URL}
 	if err := el.s.client.Call(ctx, lspext.MethodElicit, params, &res); err != nil {
 		return mcp.ElicitResult{}, fmt.Errorf("asking the editor (%s): %w", lspext.MethodElicit, err)
 	}

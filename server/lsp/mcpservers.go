@@ -80,7 +80,7 @@ func newMCPServers(s *Server, cacheDir string) *mcpServers {
 		c = nil
 	}
 	return &mcpServers{
-		s: s, cache: c, ring: console.NewRing(500),
+		s: s, cache: c, ring: console.NewRingWith(console.DefaultRingLimits),
 		servers: map[serverKey]*mcpServer{}, outcomes: map[requestKey]lspext.Result{},
 		inputs: map[uri.URI]map[string]string{},
 	}
@@ -455,6 +455,21 @@ func (m *mcpServers) changed(k serverKey) {
 	m.s.refreshLenses()
 }
 
+// forgetIdle drops the entries of the config file u that hold nothing a
+// new prime would not rebuild: no session, no connect in progress. It is
+// for a file that is neither open nor on disk any more; without it each
+// file opened once (a scratch copy, a renamed config) kept its servers'
+// entries for the life of the process.
+func (m *mcpServers) forgetIdle(u uri.URI) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k, e := range m.servers {
+		if k.uri == u && e.sess == nil && e.busy == nil {
+			delete(m.servers, k)
+		}
+	}
+}
+
 // close ends every session and refuses new ones.
 func (m *mcpServers) close() {
 	m.mu.Lock()
@@ -470,4 +485,7 @@ func (m *mcpServers) close() {
 	for _, sess := range sessions {
 		sess.Close()
 	}
+	// The pool the sessions shared would close its idle connections a
+	// moment later; at exit, end them now.
+	mcp.CloseIdleConnections()
 }

@@ -70,7 +70,7 @@ func (s *Server) autoConnect(snap *Snapshot, doc *Document) {
 				_, _ = s.mcp.prime(k, f, srv, folder)
 				continue
 			}
-			s.client.Go(func(ctx context.Context) { s.mcp.connect(ctx, k, f, srv, folder) })
+			s.client.Go(func(ctx context.Context) { s.connectBounded(ctx, snap, k, f, srv, folder) })
 		}
 	})
 }

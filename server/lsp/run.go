@@ -92,7 +92,7 @@ func cmdRun(kind string) func(ctx context.Context, s *Server, snap *Snapshot, a 
 		if srv == nil {
 			return nil, fmt.Errorf("no server %q in %s", rt.server.name, a.URI)
 		}
-		if st := s.mcp.connect(ctx, rt.server, f, srv, folder); st.State != lspext.StateConnected {
+		if st := s.connectBounded(ctx, snap, rt.server, f, srv, folder); st.State != lspext.StateConnected {
 			return s.finish(ctx, rt, failedResult(rt, fmt.Errorf("%q is %s: %s", rt.server.name, st.State, st.Error))), nil
 		}
 		if err := s.confirmDestructive(ctx, rt); err != nil {
@@ -100,6 +100,29 @@ func cmdRun(kind string) func(ctx context.Context, s *Server, snap *Snapshot, a 
 		}
 		return s.finish(ctx, rt, s.send(ctx, rt)), nil
 	}
+}
+
+// connectBounded connects server k within the connect timeout of the
+// settings; a connect that ran out of it says so in the state returned.
+func (s *Server) connectBounded(ctx context.Context, snap *Snapshot, k serverKey, f *config.File, srv *config.Server, folder string) lspext.ServerState {
+	ctx, cancel := snap.Settings().connectContext(ctx)
+	defer cancel()
+	st := s.mcp.connect(ctx, k, f, srv, folder)
+	if te := timedOut(ctx); te != nil && st.State != lspext.StateConnected {
+		st.Error = te.Error()
+	}
+	return st
+}
+
+// resyncBounded re-lists server k's catalog within the connect timeout.
+func (s *Server) resyncBounded(ctx context.Context, snap *Snapshot, k serverKey) (lspext.ServerState, error) {
+	ctx, cancel := snap.Settings().connectContext(ctx)
+	defer cancel()
+	st, err := s.mcp.resync(ctx, k)
+	if te := timedOut(ctx); te != nil && err != nil {
+		err = fmt.Errorf("resyncing %q: %w", k.name, te)
+	}
+	return st, err
 }
 
 // prepareRun resolves RunArgs into a call.
@@ -194,14 +217,15 @@ func (s *Server) isDestructive(rt runTarget) bool {
 }
 
 // send makes the call with work-done progress carrying the MCP progress;
-// cancelling the progress or the request cancels the call, which sends
+// cancelling the progress or the request, or the request timeout of the
+// settings running out, cancels the call, which sends
 // notifications/cancelled to the server.
 func (s *Server) send(ctx context.Context, rt runTarget) lspext.Result {
 	sess := s.mcp.session(rt.server)
 	if sess == nil {
 		return failedResult(rt, fmt.Errorf("%q is not connected", rt.server.name))
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := s.state.snapshot().Settings().requestContext(ctx)
 	defer cancel()
 	prog := s.beginProgress(ctx, cancel, fmt.Sprintf("%s on %s", rt.name, rt.server.name))
 	defer prog.end()
@@ -210,7 +234,9 @@ func (s *Server) send(ctx context.Context, rt runTarget) lspext.Result {
 	d := time.Since(start)
 	if err != nil {
 		s.mcp.lost(rt.server, sess, err)
-		if ctx.Err() != nil {
+		if te := timedOut(ctx); te != nil {
+			err = te
+		} else if ctx.Err() != nil {
 			err = fmt.Errorf("cancelled after %s", d.Round(time.Millisecond))
 		}
 		r := failedResult(rt, err)

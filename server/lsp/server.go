@@ -72,10 +72,12 @@ type Server struct {
 	diags  *diagnoser
 	watch  *watcher
 	mcp    *mcpServers
+	args   *argCompleter
 	auth   *serverAuth
 	runs   *runs
 	valid  *validators
 	memory *memoryLimiter
+	lenses coalesced // workspace/codeLens/refresh calls
 
 	// exited is closed by the exit notification.
 	exited   chan struct{}
@@ -118,11 +120,12 @@ func newServer(ctx context.Context, rwc io.ReadWriteCloser, opts Options) *Serve
 		cancels: newCancels(),
 	}
 	s.mcp = newMCPServers(s, opts.CacheDir)
+	s.args = newArgCompleter(s)
 	s.auth = newServerAuth(s)
 	s.runs = newRuns()
 	s.valid = newValidators()
 	s.memory = newMemoryLimiter(opts.LimitMemory)
-	s.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(rwc), jsonrpc2.WithCodec(lspCodec{}))
+	s.conn = newConn(rwc)
 	s.client = newClient(ctx, s.conn, s.logger)
 	s.watch = newWatcher(ctx, s.logger, s.onDiskChange, s.onConfigGone)
 	s.diags = newDiagnoser(ctx, s.computeDiagnostics, s.client.publishDiagnostics, s.logger)
@@ -134,6 +137,7 @@ func newServer(ctx context.Context, rwc io.ReadWriteCloser, opts Options) *Serve
 // connection gets a bounded grace period: a reader blocked on a stdin that
 // cannot be interrupted must not keep the process alive after exit.
 func (s *Server) close() {
+	s.args.close()
 	s.mcp.close()
 	s.watch.close()
 	s.diags.close()

@@ -144,7 +144,11 @@ type ElicitParams struct {
 	Mode    string `json:"mode"` // form or url
 	// RequestedSchema is the flat JSON Schema of the form (form mode).
 	RequestedSchema json.RawMessage `json:"requestedSchema,omitempty"`
-	URL             string          `json:"url,omitempty"` // url mode
+	// PropertyOrder names the schema's properties in the order the MCP
+	// server sent them: the order of the form's fields. Absent when
+	// unknown; editors then keep the order of the decoded properties.
+	PropertyOrder []string `json:"propertyOrder,omitempty"`
+	URL           string   `json:"url,omitempty"` // url mode
 }
 
 // ElicitResult is the user's answer to an elicitation.

@@ -326,6 +326,11 @@ async function trusted(page) {
     });
 }
 
+/** The action links of a notification's text under root. */
+function noticeLink(root, title) {
+    return root.locator('.notification-list-item-message a', { hasText: title });
+}
+
 /** The files under dir (recursively) whose text contains needle. */
 function filesWith(dir, needle) {
     const found = [];
@@ -363,19 +368,19 @@ async function signIn(page) {
         await page.locator('.tabs-container .tab', { hasText: 'auth.mcp.json' }).first().waitFor({ timeout: 20000 });
         await lens(page, 'Connect').first().waitFor({ timeout: 30000 });
         await lens(page, 'Connect').first().click();
-        // The server offers sign-in (a notification) and its lens turns to "Sign in".
-        const offer = page.locator('.notification-toast', { hasText: 'needs sign-in' }).filter({ has: page.locator('.monaco-button', { hasText: 'Sign in' }) }).first();
+        // The server offers sign-in (a notification whose actions are links) and its lens turns to "Sign in".
+        const offer = page.locator('.notification-toast', { hasText: 'needs sign-in' }).filter({ has: noticeLink(page, 'Sign in') }).first();
         const signInLens = lens(page, 'Sign in').first();
         await Promise.race([offer.waitFor({ timeout: 30000 }), signInLens.waitFor({ timeout: 30000 })]);
         await shot(page, 'sign-in offered');
         if (await offer.isVisible()) {
-            await offer.locator('.monaco-button', { hasText: 'Sign in' }).first().click();
+            await noticeLink(offer, 'Sign in').first().click();
         } else {
             await signInLens.click();
         }
         // The browser tab VS Code opens (or the dialog it asks first with) cannot reach the AS: close it.
         const notice = page.locator('.notification-toast', { hasText: 'Signing in to secure: the browser was opened.' })
-            .filter({ has: page.locator('.monaco-button', { hasText: 'Copy link' }) }).first();
+            .filter({ has: noticeLink(page, 'Copy link') }).first();
         await notice.waitFor({ timeout: 30000 });
         await shot(page, 'sign-in notice');
         const ask = page.locator('.monaco-dialog-box', { hasText: /open/i });
@@ -401,6 +406,10 @@ async function signIn(page) {
         log(`sign-in redirects ended at ${res.url.replace(/[?].*$/, '?…')}: ${res.status} ${body}`);
         await lens(page, /● \d+ tools/).first().waitFor({ timeout: 30000 });
         await treeItem(page, 'secure').first().waitFor({ timeout: 15000 });
+        // Signed in: the notices about signing in close by themselves.
+        const stale = page.locator('.notification-toast', { hasText: /secure needs sign-in|Signing in to secure/ });
+        await until(page, async () => (await stale.count()) === 0, 15000, 'the sign-in notices to close');
+        await shot(page, 'sign-in notices closed');
         return `${path.basename(file)} gave ${authorize.replace(/[?].*$/, '?…')}; now ${await lens(page, /● \d+ tools/).first().innerText()}`;
     });
     await step(page, 'the console shows the sign-in and no token', async () => {

@@ -11,6 +11,7 @@
 //
 //   node schema.mjs --server CMD --doc DOC --plan PLAN --out OUT.json
 //        [--schema SCHEMA.json] [--init-options JSON] [--iterations N] [--ready-timeout-ms MS]
+//        [--wait-connected 1]  (mcpls: also wait until every server is connected)
 //
 // Run it from a folder whose node_modules holds vscode-languageserver-protocol
 // (lspbench's copy in .cache/lspbench): NODE_PATH is honoured.
@@ -102,6 +103,18 @@ const edited = (e) => {
     return lines.join('\n');
 };
 
+// allConnected waits until every server of the document is connected
+// (mcp/serverState), so that edits are measured with every catalog in and
+// no connection still being set up.
+async function allConnected(deadline) {
+    const names = Object.keys(JSON.parse(text).mcpServers ?? {});
+    const connected = () => names.filter((n) => states[n] === 'connected').length;
+    while (connected() < names.length) {
+        if (now() > deadline) fail(`${connected()} of ${names.length} servers connected within ${o.readyTimeoutMs} ms; states: ${JSON.stringify(states)}`);
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+
 let version = 1;
 async function change(newText, what, ms = o.timeoutMs, until = () => true) {
     version++;
@@ -123,6 +136,8 @@ async function main() {
                 completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
                 publishDiagnostics: { versionSupport: true },
             },
+            // mcpls announces each server's connection state to an editor that asks.
+            ...(o.waitConnected ? { experimental: { mcpls: { serverState: true } } } : {}),
         },
     });
     result.serverInfo = init.serverInfo ?? null;
@@ -148,6 +163,7 @@ async function main() {
         } catch { /* not yet: try again */ }
     }
     if (!ready) fail(`arguments never validated within ${o.readyTimeoutMs} ms: no diagnostic on line ${probe.line + 1} after "${probe.label}"; server states: ${JSON.stringify(states)}`);
+    if (o.waitConnected) await allConnected(deadline);
     result.metrics.ready = now() - t0;
     result.serverStates = states;
     const base = (await change(text, 'baseline')).pub;
@@ -176,7 +192,7 @@ async function main() {
             ms.push(now() - t0);
             items = Array.isArray(r) ? r.length : (r?.items?.length ?? 0);
         }
-        result.metrics[`completion[${c.label}]`] = { ...stats(ms), items };
+        result.metrics[`completion[${c.label}]`] = { ...stats(ms), items, samples: ms.map((x) => +x.toFixed(2)) };
     }
     result.rss = rss(child.pid);
     result.ok = true;

@@ -38,6 +38,24 @@ func TestRun(t *testing.T) {
 	}
 }
 
+// TestServerCPU checks that the echo server process's CPU time is read
+// and grows as it serves: the connect measure reports it.
+func TestServerCPU(t *testing.T) {
+	srv, err := startServers(1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	before := srv.CPU()
+	for srv.CPU() <= before { // one clock tick of the server's work
+		if err := untimed(func() (func(), error) { return connectOnce(ctx, srv.URLs[0]) }); err != nil {
+			t.Fatalf("server CPU stayed at %v: %v", before, err)
+		}
+	}
+}
+
 // benchServers starts n echo servers for a benchmark.
 func benchServers(b *testing.B, n int) []string {
 	b.Helper()
@@ -100,23 +118,24 @@ func BenchmarkToolsCall(b *testing.B) {
 	})
 }
 
+// BenchmarkConnectDiscovery times connect + discovery + close (DELETE).
 func BenchmarkConnectDiscovery(b *testing.B) {
 	url := benchServers(b, 1)[0]
 	ctx := context.Background()
 	b.Run("mcpls", func(b *testing.B) {
-		for b.Loop() {
-			if err := connectOnce(ctx, url); err != nil {
-				b.Fatal(err)
-			}
-		}
+		loopCPU(b, func() error {
+			return untimed(func() (func(), error) { return connectOnce(ctx, url) })
+		})
 	})
 	b.Run("raw", func(b *testing.B) {
 		hc := newHTTPClient()
-		for b.Loop() {
-			if _, err := rawConnect(ctx, hc, url, true); err != nil {
-				b.Fatal(err)
+		loopCPU(b, func() error {
+			r, err := rawConnect(ctx, hc, url, true)
+			if err == nil {
+				r.close(ctx)
 			}
-		}
+			return err
+		})
 	})
 }
 

@@ -145,6 +145,34 @@ func startServers(n int, delay time.Duration) (*servers, error) {
 	return s, nil
 }
 
+// CPU is the CPU time (user + system) the server process has used so
+// far, read from /proc (Linux); 0 where that cannot be read. Its
+// resolution is the kernel's clock tick (10 ms): read it around many
+// operations.
+func (s *servers) CPU() time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses and may
+	// hold spaces: state is the first, utime and stime the 12th and 13th.
+	i := strings.LastIndex(string(raw), ") ")
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(raw[i+2:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	const tick = 10 * time.Millisecond // USER_HZ is 100 on Linux
+	return time.Duration(utime+stime) * tick
+}
+
 // Close stops the servers and waits for the process.
 func (s *servers) Close() {
 	_ = s.in.Close()

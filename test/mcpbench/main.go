@@ -5,7 +5,8 @@
 //   - tools/call p50: mcpls vs a raw net/http POST of the same JSON-RPC
 //     body (the floor) and vs the TypeScript SDK client (tsclient.mjs);
 //   - connect + full discovery p50: mcpls vs raw POSTs of initialize,
-//     initialized and the four lists;
+//     initialized and the four lists (each then closes its session with
+//     DELETE, untimed), and the CPU both processes spend per connect;
 //   - 20 servers discovered in parallel (DiscoverAll) vs the slowest
 //     single one.
 //
@@ -23,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"time"
 )
 
@@ -94,7 +96,16 @@ func printTable(w io.Writer, r *results, c config) {
 		fmt.Fprintf(w, "%-30s %-15s %10.0fµs %10.0fµs %7.2fx  %-20s %s\n", x.what, x.peer, x.ours, x.theirs, x.ratio, x.target, verdict)
 	}
 	fmt.Fprintf(w, "client CPU per tools/call: mcpls %.0fµs, raw %.0fµs (%.2fx)\n", r.CPUCallOurs, r.CPUCallRaw, r.CPUCallOurs/r.CPUCallRaw)
-	fmt.Fprintf(w, "client CPU per connect+discovery: mcpls %.0fµs (with Close), raw %.0fµs (%.2fx)\n",
+	fmt.Fprintf(w, "client CPU per connect+discovery+close: mcpls %.0fµs, raw %.0fµs (%.2fx)\n",
 		r.CPUConnectOurs, r.CPUConnectRaw, r.CPUConnectOurs/r.CPUConnectRaw)
+	if r.ServerCPUConnectOurs > 0 {
+		fmt.Fprintf(w, "echo server CPU per connect+discovery+close: of mcpls %.0fµs, of raw %.0fµs\n",
+			r.ServerCPUConnectOurs, r.ServerCPUConnectRaw)
+		// The parallel row's floor: client and server share the cores,
+		// so N connects need at least N x (client + server CPU) / cores.
+		floor := float64(c.Servers) * (r.CPUConnectOurs + r.ServerCPUConnectOurs) / float64(runtime.NumCPU())
+		fmt.Fprintf(w, "CPU floor of %d servers in parallel on %d cores (close included): %d x (%.0f + %.0f)µs / %d = %.0fµs, %.1fx the slowest single\n",
+			c.Servers, runtime.NumCPU(), c.Servers, r.CPUConnectOurs, r.ServerCPUConnectOurs, runtime.NumCPU(), floor, floor/r.SlowestSingle)
+	}
 	fmt.Fprintf(w, "TypeScript SDK connect+discovery, one sample: %.0fµs\n", r.ConnectTS)
 }

@@ -36,7 +36,11 @@ type results struct {
 	ParallelAll, SlowestSingle         float64
 	ParallelRemote, SlowestRemote      float64 // the same with Delay per request
 	CPUCallOurs, CPUCallRaw            float64 // client CPU per call
-	CPUConnectOurs, CPUConnectRaw      float64 // client CPU per connect+discovery (mcpls's includes Close)
+	CPUConnectOurs, CPUConnectRaw      float64 // client CPU per connect+discovery, Close (DELETE) included
+	// The echo server process's CPU per connect+discovery of each client,
+	// Close included (resolution: 10 ms over all connects; 0 when it
+	// cannot be read).
+	ServerCPUConnectOurs, ServerCPUConnectRaw float64
 }
 
 // p50 returns the median of samples in microseconds.
@@ -50,14 +54,23 @@ func target(name, url string) mcp.Target {
 	return mcp.Target{Name: name, Transport: mcp.TransportHTTP, URL: url}
 }
 
+// op is one timed operation. It returns what to do once the clock has
+// stopped (closing the session it opened), or nil.
+type op func() (after func(), err error)
+
+// plain is an op with nothing to do after it.
+func plain(f func() error) op {
+	return func() (func(), error) { return nil, f() }
+}
+
 // interleave times a and b alternately, n times each after warm untimed
 // rounds, so that both see the same noise from the rest of the machine.
-func interleave(n, warm int, a, b func() error) (as, bs []time.Duration, err error) {
+func interleave(n, warm int, a, b op) (as, bs []time.Duration, err error) {
 	for range warm {
-		if err := a(); err != nil {
+		if err := untimed(a); err != nil {
 			return nil, nil, err
 		}
-		if err := b(); err != nil {
+		if err := untimed(b); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -75,23 +88,46 @@ func interleave(n, warm int, a, b func() error) (as, bs []time.Duration, err err
 	return as, bs, nil
 }
 
-func timeOne(f func() error) (time.Duration, error) {
+// timeOne times f alone: what it leaves to do after is done untimed.
+func timeOne(f op) (time.Duration, error) {
 	start := time.Now()
-	err := f()
-	return time.Since(start), err
+	after, err := f()
+	d := time.Since(start)
+	if after != nil {
+		after()
+	}
+	return d, err
 }
 
-// cpuPerOp is this process's CPU time (user + system) per run of f: the
-// client's own cost, which the load on the machine does not inflate as
-// much as wall time.
-func cpuPerOp(n int, f func() error) (time.Duration, error) {
-	before := cpuTime()
+// untimed runs f and what it leaves to do after.
+func untimed(f op) error {
+	after, err := f()
+	if after != nil {
+		after()
+	}
+	return err
+}
+
+// cpuPerOp is this process's CPU time (user + system) per run of f, what
+// it leaves to do after included: the client's own cost, which the load
+// on the machine does not inflate as much as wall time. server, when not
+// nil, reads the server process's CPU time; its share per run is the
+// second result.
+func cpuPerOp(n int, f op, server func() time.Duration) (client, srv time.Duration, err error) {
+	before, srvBefore := cpuTime(), readCPU(server)
 	for range n {
-		if err := f(); err != nil {
-			return 0, err
+		if err := untimed(f); err != nil {
+			return 0, 0, err
 		}
 	}
-	return (cpuTime() - before) / time.Duration(n), nil
+	return (cpuTime() - before) / time.Duration(n), (readCPU(server) - srvBefore) / time.Duration(n), nil
+}
+
+func readCPU(f func() time.Duration) time.Duration {
+	if f == nil {
+		return 0
+	}
+	return f()
 }
 
 func cpuTime() time.Duration {
@@ -120,7 +156,7 @@ func callers(ctx context.Context, url string) (ours, raw func() error, closeFn f
 		}
 		return err
 	}
-	return ours, func() error { return r.call(ctx) }, func() { s.Close() }, nil
+	return ours, func() error { return r.call(ctx) }, func() { s.Close(); r.close(ctx) }, nil
 }
 
 // measureCalls times tools/call from mcpls and from the raw peer,
@@ -131,16 +167,16 @@ func measureCalls(ctx context.Context, url string, c config, r *results) error {
 		return err
 	}
 	defer closeFn()
-	oursD, rawD, err := interleave(c.Calls, c.warmCalls, ours, raw)
+	oursD, rawD, err := interleave(c.Calls, c.warmCalls, plain(ours), plain(raw))
 	if err != nil {
 		return fmt.Errorf("tools/call: %w", err)
 	}
 	r.CallOurs, r.CallRaw = p50(oursD), p50(rawD)
-	cpuOurs, err := cpuPerOp(c.Calls, ours)
+	cpuOurs, _, err := cpuPerOp(c.Calls, plain(ours), nil)
 	if err != nil {
 		return err
 	}
-	cpuRaw, err := cpuPerOp(c.Calls, raw)
+	cpuRaw, _, err := cpuPerOp(c.Calls, plain(raw), nil)
 	r.CPUCallOurs, r.CPUCallRaw = us(cpuOurs), us(cpuRaw)
 	return err
 }
@@ -148,35 +184,41 @@ func measureCalls(ctx context.Context, url string, c config, r *results) error {
 func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
 
 // measureConnect times connect + full discovery from mcpls and the raw
-// peer, interleaved.
-func measureConnect(ctx context.Context, url string, c config, r *results) error {
+// peer, interleaved; closing is not timed. Their CPU cost per connect,
+// closing included, is measured on both sides: this process and the
+// server's.
+func measureConnect(ctx context.Context, url string, c config, server func() time.Duration, r *results) error {
 	hc := newHTTPClient()
-	raw := func() error {
-		_, err := rawConnect(ctx, hc, url, true)
-		return err
+	ours := func() (func(), error) { return connectOnce(ctx, url) }
+	raw := func() (func(), error) {
+		s, err := rawConnect(ctx, hc, url, true)
+		if err != nil {
+			return nil, err
+		}
+		return func() { s.close(ctx) }, nil
 	}
-	oursD, rawD, err := interleave(c.Connects, 10, func() error { return connectOnce(ctx, url) }, raw)
+	oursD, rawD, err := interleave(c.Connects, 10, ours, raw)
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
 	r.ConnectOurs, r.ConnectRaw = p50(oursD), p50(rawD)
-	cpuOurs, err := cpuPerOp(c.Connects, func() error { return connectOnce(ctx, url) })
+	cpuOurs, srvOurs, err := cpuPerOp(c.Connects, ours, server)
 	if err != nil {
 		return err
 	}
-	cpuRaw, err := cpuPerOp(c.Connects, raw)
+	cpuRaw, srvRaw, err := cpuPerOp(c.Connects, raw, server)
 	r.CPUConnectOurs, r.CPUConnectRaw = us(cpuOurs), us(cpuRaw)
+	r.ServerCPUConnectOurs, r.ServerCPUConnectRaw = us(srvOurs), us(srvRaw)
 	return err
 }
 
-// connectOnce connects and discovers, timed; closing is not.
-func connectOnce(ctx context.Context, url string) error {
+// connectOnce connects and discovers; closing is left for after.
+func connectOnce(ctx context.Context, url string) (func(), error) {
 	s, err := mcp.Connect(ctx, target("echo", url), nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer s.Close()
-	return nil
+	return func() { s.Close() }, nil
 }
 
 // measureParallel times DiscoverAll over every URL and, in the same
@@ -191,7 +233,7 @@ func measureParallel(ctx context.Context, urls []string, c config) (all, slowest
 	var alls []time.Duration
 	for round := range c.Parallel + 2 {
 		for i, u := range urls {
-			d, err := timeOne(func() error { return connectOnce(ctx, u) })
+			d, err := timeOne(func() (func(), error) { return connectOnce(ctx, u) })
 			if err != nil {
 				return 0, 0, err
 			}
@@ -272,7 +314,7 @@ func run(ctx context.Context, c config) (*results, error) {
 	if err := measureCalls(ctx, srv.URLs[0], c, &r); err != nil {
 		return nil, err
 	}
-	if err := measureConnect(ctx, srv.URLs[0], c, &r); err != nil {
+	if err := measureConnect(ctx, srv.URLs[0], c, srv.CPU, &r); err != nil {
 		return nil, err
 	}
 	if r.ParallelAll, r.SlowestSingle, err = measureParallel(ctx, srv.URLs, c); err != nil {

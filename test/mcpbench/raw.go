@@ -69,6 +69,21 @@ func (r *rawSession) call(ctx context.Context) error {
 	return err
 }
 
+// close ends the session on the server with DELETE, as a client should:
+// sessions left open pile up in the server for the rest of the run.
+func (r *rawSession) close(ctx context.Context) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, r.url, nil)
+	if err != nil || r.session == "" {
+		return
+	}
+	req.Header.Set("Mcp-Session-Id", r.session)
+	req.Header.Set("Mcp-Protocol-Version", protocolVersion)
+	if resp, err := r.hc.Do(req); err == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+}
+
 func (r *rawSession) post(ctx context.Context, body string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url, bytes.NewReader([]byte(body)))
 	if err != nil {

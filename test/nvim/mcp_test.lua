@@ -1,8 +1,9 @@
 -- Neovim 0.7 (Debian) drives `mcpls serve` against a live `mcpls demo-server`
 -- as a user would: run the Connect code lens, complete tool names and then
 -- argument keys from the live schema, see a wrong argument type reported at
--- its value, run a saved request and read its rendered result, and cancel a
--- slow tool (the demo server counts the cancellation).
+-- its value, run a saved request and read its rendered result, cancel a
+-- slow tool (the demo server counts the cancellation), and complete a
+-- prompt's argument from the server's own completion/complete.
 --
 -- Started by run.sh with MCPLS (the binary) and WORKSPACE (a temp dir whose
 -- .mcp.json, from testdata/demo.mcp.json, points at the demo server run.sh
@@ -150,6 +151,17 @@ local function main()
     return cancelled == 1
   end, 50)
   check('the server saw the slow tool cancelled', ok, { slowCancelled = cancelled, answered = answered })
+
+  -- 6. A prompt's argument values come from the server (completion/complete).
+  local last_line, last_text = line_of(bufnr, '"name": "stats"')
+  local greet = '    { "name": "greet", "server": "demo", "prompt": "greet", "arguments": { "name": "a" } }'
+  vim.api.nvim_buf_set_lines(bufnr, last_line, last_line + 1, false, { last_text .. ',', greet })
+  local name_col = greet:find('"name": "a"', 1, true) + 9
+  ok = vim.wait(TIMEOUT_MS, function()
+    labels = complete_at(bufnr, client_id, last_line + 1, name_col)
+    return labels.alice == true
+  end, 50)
+  check('completion offers prompt argument values from the server', ok, vim.tbl_keys(labels))
 
   vim.lsp.stop_client(client_id)
   ok = vim.wait(TIMEOUT_MS, function() return vim.lsp.client_is_stopped(client_id) end, 10)
