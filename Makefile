@@ -106,8 +106,11 @@ test-nvim: deps-nvim build
 	bash test/nvim/run.sh
 
 ## bench: Go benchmarks, the LSP benchmark beside vscode-json-language-server,
-## and the MCP client benchmark beside raw net/http and the TypeScript SDK
-bench: bench-go bench-lsp bench-schema bench-mcp
+## and the MCP client benchmark beside raw net/http and the TypeScript SDK;
+## every part runs even when an earlier one misses a target
+BENCHES := bench-go bench-lsp bench-schema bench-mcp
+bench:
+	@status=0; for b in $(BENCHES); do $(MAKE) --no-print-directory $$b || status=1; done; exit $$status
 
 bench-go: $(PEER_DEPS)
 	$(GO) test -run '^$$' -bench . -benchmem $(GO_PACKAGES)

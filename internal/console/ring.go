@@ -32,7 +32,7 @@ type RingLimits struct {
 // results; one tools/list page can be hundreds of KiB, and a workspace may
 // connect hundreds of servers), within 256 KiB per server and 4 MiB
 // overall.
-var DefaultRingLimits = RingLimits{Events: 500, BodyBytes: 16 << 10, ServerBytes: 256 << 10, TotalBytes: 4 << 20}
+var DefaultRingLimits = RingLimits{Events: 500, BodyBytes: 16 << 10, ServerBytes: 256 << 10, TotalBytes: 1 << 20}
 
 // eventOverhead is what an event costs in a history beyond its strings and
 // body: its slot in the queue (with the queue's spare room), its time,

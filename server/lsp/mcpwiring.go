@@ -53,6 +53,13 @@ func readFile(path string) ([]byte, error) {
 	return data, nil
 }
 
+// autoConnectSlots bounds the automatic connects in flight. A workspace
+// opening 200 servers at once would otherwise hold every handshake's and
+// listing's data at the same time, for no earlier end on a few cores: the
+// peak heap, and what fragments of it stays, grows with the connects in
+// flight. Connects the user asks for do not wait for a slot.
+const autoConnectSlots = 8
+
 // autoConnect, for an opened config file, loads its servers' cached
 // catalogs and connects those the mcpls.autoConnect setting covers. It
 // runs in the background: the read loop never waits on a connection.
@@ -70,7 +77,15 @@ func (s *Server) autoConnect(snap *Snapshot, doc *Document) {
 				_, _ = s.mcp.prime(k, f, srv, folder)
 				continue
 			}
-			s.client.Go(func(ctx context.Context) { s.connectBounded(ctx, snap, k, f, srv, folder) })
+			s.client.Go(func(ctx context.Context) {
+				select {
+				case s.autoSlots <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+				defer func() { <-s.autoSlots }()
+				s.connectBounded(ctx, snap, k, f, srv, folder)
+			})
 		}
 	})
 }

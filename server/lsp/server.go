@@ -78,6 +78,8 @@ type Server struct {
 	valid  *validators
 	memory *memoryLimiter
 	lenses coalesced // workspace/codeLens/refresh calls
+	// autoSlots bounds the automatic connects in flight (mcpwiring.go).
+	autoSlots chan struct{}
 
 	// exited is closed by the exit notification.
 	exited   chan struct{}
@@ -112,12 +114,13 @@ func newServer(ctx context.Context, rwc io.ReadWriteCloser, opts Options) *Serve
 		logw = os.Stderr
 	}
 	s := &Server{
-		ctx:     ctx,
-		opts:    opts,
-		logger:  log.New(logw, "mcpls: ", log.LstdFlags|log.Lmicroseconds),
-		exited:  make(chan struct{}),
-		state:   newSession(),
-		cancels: newCancels(),
+		ctx:       ctx,
+		opts:      opts,
+		logger:    log.New(logw, "mcpls: ", log.LstdFlags|log.Lmicroseconds),
+		exited:    make(chan struct{}),
+		state:     newSession(),
+		cancels:   newCancels(),
+		autoSlots: make(chan struct{}, autoConnectSlots),
 	}
 	s.mcp = newMCPServers(s, opts.CacheDir)
 	s.args = newArgCompleter(s)

@@ -54,9 +54,14 @@ cat <&3 >/dev/null &
 exec 3<&-
 echo "bench-schema: demo-server at $url" >&2
 
+# The document gets a folder of its own: the driver opens its folder as the
+# workspace, and mcpls checks every config file of a workspace, open or not;
+# beside gen.mjs's documents it would also load bench-lsp's 500 KiB one.
+rm -f docs/large.schema-bench.*
+mkdir -p schema-bench
 node "$here/schema-doc.mjs" docs/large.mcp.json docs/mcp-bench.oneof.schema.json "$url" \
-	docs/large.schema-bench.mcp.json docs/large.schema-bench.plan.json >&2
-common=(--doc docs/large.schema-bench.mcp.json --plan docs/large.schema-bench.plan.json)
+	schema-bench/large.schema-bench.mcp.json schema-bench/large.schema-bench.plan.json >&2
+common=(--doc schema-bench/large.schema-bench.mcp.json --plan schema-bench/large.schema-bench.plan.json)
 
 run() { # name, then driver arguments; a failed run is reported in the table
 	local name=$1
