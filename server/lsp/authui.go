@@ -61,6 +61,12 @@ func (u *editorUI) Consent(_ context.Context, p oauth.Prompt) (oauth.Choice, err
 // offer shows the sign-in notification for e in the background, one at a
 // time per server, and runs what the user picks.
 func (sa *serverAuth) offer(e *authServer, text string) {
+	sa.askOnce(e, func(ctx context.Context) { sa.offerNow(ctx, e, text) })
+}
+
+// askOnce runs ask in the background unless a question about e is already
+// on screen: one notification at a time per server.
+func (sa *serverAuth) askOnce(e *authServer, ask func(ctx context.Context)) {
 	sa.mu.Lock()
 	if e.asking {
 		sa.mu.Unlock()
@@ -74,7 +80,7 @@ func (sa *serverAuth) offer(e *authServer, text string) {
 			e.asking = false
 			sa.mu.Unlock()
 		}()
-		sa.offerNow(ctx, e, text)
+		ask(ctx)
 	})
 }
 
@@ -116,19 +122,7 @@ func pickedOrDismissed(title string) string {
 // offerSwitch, when a server refuses the configured Authorization header
 // and speaks OAuth, offers to sign in instead.
 func (sa *serverAuth) offerSwitch(e *authServer, ch oauth.Challenge) {
-	sa.mu.Lock()
-	if e.asking {
-		sa.mu.Unlock()
-		return
-	}
-	e.asking = true
-	sa.mu.Unlock()
-	sa.s.client.Go(func(ctx context.Context) {
-		defer func() {
-			sa.mu.Lock()
-			e.asking = false
-			sa.mu.Unlock()
-		}()
+	sa.askOnce(e, func(ctx context.Context) {
 		issuer := issuerOf(ctx, ch.ResourceMetadata)
 		sa.offerNow(ctx, e, fmt.Sprintf("%s refused the Authorization header in its config; it needs sign-in at %s. Switch to sign-in?",
 			e.k.name, hostOf(issuer)))

@@ -125,6 +125,21 @@ func (w *mcpWorld) open(t *testing.T, ctx context.Context, text string) {
 	}
 }
 
+// shownDocuments answers window/showDocument with success and passes on
+// the path of each document shown (up to n before the test reads them).
+func (w *mcpWorld) shownDocuments(n int) <-chan string {
+	shown := make(chan string, n)
+	w.Answer(protocol.MethodWindowShowDocument, func(_ context.Context, raw json.RawMessage) (any, error) {
+		var p protocol.ShowDocumentParams
+		if err := protocol.Unmarshal(raw, &p); err != nil {
+			return nil, err
+		}
+		shown <- p.URI.FsPath()
+		return &protocol.ShowDocumentResult{Success: true}, nil
+	})
+	return shown
+}
+
 func (w *mcpWorld) command(ctx context.Context, name string, arg, result any) error {
 	raw, err := json.Marshal(arg)
 	if err != nil {
@@ -317,15 +332,7 @@ func TestRunRequestShowsResult(t *testing.T) {
 	defer cancel()
 	d := startDemo(t)
 	w := startMCP(t, ctx, "", nil)
-	shown := make(chan string, 4)
-	w.Answer(protocol.MethodWindowShowDocument, func(_ context.Context, raw json.RawMessage) (any, error) {
-		var p protocol.ShowDocumentParams
-		if err := protocol.Unmarshal(raw, &p); err != nil {
-			return nil, err
-		}
-		shown <- p.URI.FsPath()
-		return &protocol.ShowDocumentResult{Success: true}, nil
-	})
+	shown := w.shownDocuments(4)
 	w.open(t, ctx, configText(d.url,
 		`{ "name": "add", "server": "demo", "tool": "add", "arguments": { "a": 40, "b": 2 } }`,
 		`{ "server": "demo", "tool": "get_image" }`))
@@ -706,15 +713,7 @@ func TestShowConsoleWritesAFile(t *testing.T) {
 	defer cancel()
 	d := startDemo(t)
 	w := startMCP(t, ctx, "", nil)
-	shown := make(chan string, 1)
-	w.Answer(protocol.MethodWindowShowDocument, func(_ context.Context, raw json.RawMessage) (any, error) {
-		var p protocol.ShowDocumentParams
-		if err := protocol.Unmarshal(raw, &p); err != nil {
-			return nil, err
-		}
-		shown <- p.URI.FsPath()
-		return &protocol.ShowDocumentResult{Success: true}, nil
-	})
+	shown := w.shownDocuments(1)
 	w.open(t, ctx, configText(d.url))
 	w.connect(t, ctx)
 	if err := w.command(ctx, lspext.CmdShowConsole, lspext.ServerArgs{URI: string(w.uri), Server: "demo"}, nil); err != nil {

@@ -14,26 +14,11 @@
 # server, ~1 s per sample, default 10), MCPLS (default bin/mcpls).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-src=${LSPBENCH_SRC:-$repo/../shared/tools/lspbench}
-work=$repo/.cache/lspbench
-mcpls=${MCPLS:-$repo/bin/mcpls}
+name=bench
 iterations=${BENCH_ITERATIONS:-50}
 json_iterations=${BENCH_JSON_ITERATIONS:-10}
-
-[[ -x $mcpls ]] || { echo "bench: $mcpls is missing; run make build" >&2; exit 1; }
-[[ -f $src/lspbench.mjs ]] || { echo "bench: no lspbench driver at $src (set LSPBENCH_SRC)" >&2; exit 1; }
-
-mkdir -p "$work/results"
-for f in lspbench.mjs gen.mjs package.json package-lock.json; do
-	cmp -s "$src/$f" "$work/$f" || cp "$src/$f" "$work/$f"
-done
-if [[ ! -f $work/node_modules/.package-lock.json || $work/package-lock.json -nt $work/node_modules/.package-lock.json ]]; then
-	echo "bench: installing the driver's dependencies into $work" >&2
-	(cd "$work" && npm ci --no-audit --no-fund --loglevel=error </dev/null)
-fi
-
-cd "$work"
+# shellcheck source=setup.sh
+source "$here/setup.sh"
 # The oneOf dispatch is the JSON server's fast path (see the driver's README,
 # trap 7): the comparison is against its best case.
 node gen.mjs --size large --dispatch oneof --outdir docs >/dev/null

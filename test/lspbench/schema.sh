@@ -20,27 +20,12 @@
 # default 5; 0 skips it), MCPLS (default bin/mcpls).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-src=${LSPBENCH_SRC:-$repo/../shared/tools/lspbench}
-work=$repo/.cache/lspbench
-mcpls=${MCPLS:-$repo/bin/mcpls}
+name=bench-schema
 iterations=${BENCH_ITERATIONS:-96}
 json_iterations=${BENCH_JSON_ITERATIONS:-20}
 ifthen_iterations=${BENCH_JSON_IFTHEN_ITERATIONS:-5}
-
-[[ -x $mcpls ]] || { echo "bench-schema: $mcpls is missing; run make build" >&2; exit 1; }
-[[ -f $src/lspbench.mjs ]] || { echo "bench-schema: no lspbench at $src (set LSPBENCH_SRC)" >&2; exit 1; }
-
-mkdir -p "$work/results"
-for f in lspbench.mjs gen.mjs package.json package-lock.json; do
-	cmp -s "$src/$f" "$work/$f" || cp "$src/$f" "$work/$f"
-done
-if [[ ! -f $work/node_modules/.package-lock.json || $work/package-lock.json -nt $work/node_modules/.package-lock.json ]]; then
-	echo "bench-schema: installing the driver's dependencies into $work" >&2
-	(cd "$work" && npm ci --no-audit --no-fund --loglevel=error </dev/null)
-fi
-
-cd "$work"
+# shellcheck source=setup.sh
+source "$here/setup.sh"
 # Same seed, same document and tool schemas; only the request dispatch differs.
 node gen.mjs --size large --outdir docs >/dev/null
 node gen.mjs --size large --dispatch oneof --outdir docs >/dev/null

@@ -72,28 +72,11 @@ local function token_files()
 end
 
 local function main()
-  local mcpls = assert(os.getenv('MCPLS'), 'MCPLS unset')
-  local ws = assert(os.getenv('WORKSPACE'), 'WORKSPACE unset')
   local capabilities = vim.lsp.protocol.make_client_capabilities()
   capabilities.window.showDocument = { support = true }
-
-  local client_id = vim.lsp.start_client({
-    name = 'mcpls',
-    cmd = { mcpls, 'serve' },
-    root_dir = ws,
-    capabilities = capabilities,
-    workspace_folders = { { uri = vim.uri_from_fname(ws), name = 'ws' } },
-  })
-  if not check('start_client', client_id ~= nil) then return end
-  vim.cmd('edit ' .. vim.fn.fnameescape(ws .. '/.mcp.json'))
-  local bufnr = vim.api.nvim_get_current_buf()
-  vim.lsp.buf_attach_client(bufnr, client_id)
-  local ok = vim.wait(TIMEOUT_MS, function()
-    local c = vim.lsp.get_client_by_id(client_id)
-    return c ~= nil and c.initialized == true
-  end, 10)
-  local client = vim.lsp.get_client_by_id(client_id)
-  if not check('initialized', ok and client ~= nil) then return end
+  local client, bufnr = H.start({ capabilities = capabilities })
+  if not client then return end
+  local ok
 
   -- 1. Connecting meets a 401: mcpls shows the sign-in notification.
   local demo_line = line_of(bufnr, '"demo": {')
@@ -155,8 +138,8 @@ local function main()
   end, 10)
   check('sign out is reported', ok, messages)
 
-  vim.lsp.stop_client(client_id)
-  ok = vim.wait(TIMEOUT_MS, function() return vim.lsp.client_is_stopped(client_id) end, 10)
+  vim.lsp.stop_client(client.id)
+  ok = vim.wait(TIMEOUT_MS, function() return vim.lsp.client_is_stopped(client.id) end, 10)
   check('client stopped', ok)
 end
 

@@ -33,6 +33,49 @@ function H.line_of(bufnr, text)
   error('no line contains ' .. text)
 end
 
+-- start starts `mcpls serve` ($MCPLS) on the workspace $WORKSPACE, opens its
+-- .mcp.json and waits until the client is initialized. extra adds fields to
+-- the start_client config (capabilities, flags). It returns the client and
+-- the buffer, or nil when a check failed.
+function H.start(extra)
+  local mcpls = assert(os.getenv('MCPLS'), 'MCPLS unset')
+  local ws = assert(os.getenv('WORKSPACE'), 'WORKSPACE unset')
+  local client_id = vim.lsp.start_client(vim.tbl_extend('force', {
+    name = 'mcpls',
+    cmd = { mcpls, 'serve' },
+    root_dir = ws,
+    workspace_folders = { { uri = vim.uri_from_fname(ws), name = 'ws' } },
+  }, extra or {}))
+  if not H.check('start_client', client_id ~= nil) then return nil end
+  vim.cmd('edit ' .. vim.fn.fnameescape(ws .. '/.mcp.json'))
+  local bufnr = vim.api.nvim_get_current_buf()
+  vim.lsp.buf_attach_client(bufnr, client_id)
+  local ok = vim.wait(H.TIMEOUT_MS, function()
+    local c = vim.lsp.get_client_by_id(client_id)
+    return c ~= nil and c.initialized == true
+  end, 10)
+  local client = vim.lsp.get_client_by_id(client_id)
+  if not H.check('initialized', ok and client ~= nil) then return nil end
+  return client, bufnr
+end
+
+-- complete_at returns the labels (quotes stripped) of the completion items
+-- at a 0-based position, as a set, and the request's error if any.
+function H.complete_at(client, bufnr, line, character)
+  local params = {
+    textDocument = vim.lsp.util.make_text_document_params(bufnr),
+    position = { line = line, character = character },
+  }
+  local resp, err = vim.lsp.buf_request_sync(bufnr, 'textDocument/completion', params, H.TIMEOUT_MS)
+  local r = resp and resp[client.id]
+  local result = r and r.result
+  local labels = {}
+  for _, item in ipairs(result and (result.items or result) or {}) do
+    labels[(item.label:gsub('"', ''))] = true
+  end
+  return labels, err or (r and r.err)
+end
+
 -- execute runs a workspace/executeCommand and returns its result and error.
 function H.execute(client, bufnr, command, args)
   local resp, err = client.request_sync('workspace/executeCommand',

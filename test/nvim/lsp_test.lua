@@ -35,48 +35,14 @@ local function count_errors(bufnr)
   return #vim.diagnostic.get(bufnr, { severity = vim.diagnostic.severity.ERROR })
 end
 
--- Labels of the completion items at a 0-based position, quotes stripped.
-local function complete_at(bufnr, client_id, line, character)
-  local params = {
-    textDocument = vim.lsp.util.make_text_document_params(bufnr),
-    position = { line = line, character = character },
-  }
-  local resp, err = vim.lsp.buf_request_sync(bufnr, 'textDocument/completion', params, TIMEOUT_MS)
-  local result = resp and resp[client_id] and resp[client_id].result
-  local items = result and (result.items or result) or {}
-  local labels = {}
-  for _, item in ipairs(items) do
-    labels[(item.label:gsub('"', ''))] = true
-  end
-  return labels, err or (resp and resp[client_id] and resp[client_id].err)
-end
-
 local function main()
   local mcpls = assert(os.getenv('MCPLS'), 'MCPLS unset')
-  local ws = assert(os.getenv('WORKSPACE'), 'WORKSPACE unset')
   local v = vim.version()
   out('nvim %d.%d.%d, server %s', v.major, v.minor, v.patch, mcpls)
 
-  local client_id = vim.lsp.start_client({
-    name = 'mcpls',
-    cmd = { mcpls, 'serve' },
-    root_dir = ws,
-    workspace_folders = { { uri = vim.uri_from_fname(ws), name = 'ws' } },
-    flags = { debounce_text_changes = 50 },
-  })
-  if not check('start_client', client_id ~= nil) then return end
-
-  vim.cmd('edit ' .. vim.fn.fnameescape(ws .. '/.mcp.json'))
-  local bufnr = vim.api.nvim_get_current_buf()
-  vim.lsp.buf_attach_client(bufnr, client_id)
-
-  local ok = vim.wait(TIMEOUT_MS, function()
-    local c = vim.lsp.get_client_by_id(client_id)
-    return c ~= nil and c.initialized == true
-  end, 10)
-  local client = vim.lsp.get_client_by_id(client_id)
-  check('initialized', ok and client ~= nil)
-  if not ok then return end
+  local client, bufnr = H.start({ flags = { debounce_text_changes = 50 } })
+  if not client then return end
+  local ok
   check('server offers completion', client.server_capabilities.completionProvider ~= nil,
     client.server_capabilities.completionProvider)
 
@@ -89,7 +55,7 @@ local function main()
 
   -- 2. Completion on the empty line inside the stdio entry "files" offers its keys.
   local blank = line_of(bufnr, '"command": "npx",') + 1
-  local labels, err = complete_at(bufnr, client_id, blank, 0)
+  local labels, err = H.complete_at(client, bufnr, blank, 0)
   local names = vim.tbl_keys(labels)
   table.sort(names)
   check('completion in a server entry offers env, envFile and cwd',
@@ -114,8 +80,8 @@ local function main()
 
   -- 5. Clean shutdown: shutdown + exit, and the process is gone.
   local pid = client.rpc and client.rpc.pid
-  vim.lsp.stop_client(client_id)
-  ok = vim.wait(TIMEOUT_MS, function() return vim.lsp.client_is_stopped(client_id) end, 10)
+  vim.lsp.stop_client(client.id)
+  ok = vim.wait(TIMEOUT_MS, function() return vim.lsp.client_is_stopped(client.id) end, 10)
   check('client stopped', ok)
   local t0 = vim.loop.hrtime()
   ok = pid ~= nil and vim.wait(TIMEOUT_MS, function()

@@ -31,20 +31,6 @@ vim.lsp.handlers['$/progress'] = function(err, result, ctx, config)
   return default_progress(err, result, ctx, config)
 end
 
-local function complete_at(bufnr, client_id, line, character)
-  local params = {
-    textDocument = vim.lsp.util.make_text_document_params(bufnr),
-    position = { line = line, character = character },
-  }
-  local resp = vim.lsp.buf_request_sync(bufnr, 'textDocument/completion', params, TIMEOUT_MS)
-  local result = resp and resp[client_id] and resp[client_id].result
-  local labels = {}
-  for _, item in ipairs(result and (result.items or result) or {}) do
-    labels[(item.label:gsub('"', ''))] = true
-  end
-  return labels
-end
-
 local function read_file(path)
   local f = io.open(path, 'r')
   if not f then return '' end
@@ -54,29 +40,11 @@ local function read_file(path)
 end
 
 local function main()
-  local mcpls = assert(os.getenv('MCPLS'), 'MCPLS unset')
-  local ws = assert(os.getenv('WORKSPACE'), 'WORKSPACE unset')
   local capabilities = vim.lsp.protocol.make_client_capabilities()
   capabilities.window.showDocument = { support = true }
-
-  local client_id = vim.lsp.start_client({
-    name = 'mcpls',
-    cmd = { mcpls, 'serve' },
-    root_dir = ws,
-    capabilities = capabilities,
-    workspace_folders = { { uri = vim.uri_from_fname(ws), name = 'ws' } },
-    flags = { debounce_text_changes = 50 },
-  })
-  if not check('start_client', client_id ~= nil) then return end
-  vim.cmd('edit ' .. vim.fn.fnameescape(ws .. '/.mcp.json'))
-  local bufnr = vim.api.nvim_get_current_buf()
-  vim.lsp.buf_attach_client(bufnr, client_id)
-  local ok = vim.wait(TIMEOUT_MS, function()
-    local c = vim.lsp.get_client_by_id(client_id)
-    return c ~= nil and c.initialized == true
-  end, 10)
-  local client = vim.lsp.get_client_by_id(client_id)
-  if not check('initialized', ok and client ~= nil) then return end
+  local client, bufnr = H.start({ capabilities = capabilities, flags = { debounce_text_changes = 50 } })
+  if not client then return end
+  local ok
 
   -- 1. The Connect lens on the server connects it; the lenses then show the catalog.
   local demo_line = line_of(bufnr, '"demo": {')
@@ -97,10 +65,10 @@ local function main()
 
   -- 2. Completion offers tool names, then argument keys from the live schema.
   local tool_line, tool_text = line_of(bufnr, '"tool": ""')
-  local labels = complete_at(bufnr, client_id, tool_line, tool_text:find('"tool": ""', 1, true) + 8)
+  local labels = H.complete_at(client, bufnr, tool_line, tool_text:find('"tool": ""', 1, true) + 8)
   check('completion offers the tools', labels.add and labels.slow and labels.stats, vim.tbl_keys(labels))
   local args_line, args_text = line_of(bufnr, '"arguments": {  }')
-  labels = complete_at(bufnr, client_id, args_line, args_text:find('{  }', 1, true) + 1)
+  labels = H.complete_at(client, bufnr, args_line, args_text:find('{  }', 1, true) + 1)
   check('completion offers the argument keys of add', labels.a and labels.b, vim.tbl_keys(labels))
 
   -- 3. A wrong argument type is reported at its value.
@@ -158,13 +126,13 @@ local function main()
   vim.api.nvim_buf_set_lines(bufnr, last_line, last_line + 1, false, { last_text .. ',', greet })
   local name_col = greet:find('"name": "a"', 1, true) + 9
   ok = vim.wait(TIMEOUT_MS, function()
-    labels = complete_at(bufnr, client_id, last_line + 1, name_col)
+    labels = H.complete_at(client, bufnr, last_line + 1, name_col)
     return labels.alice == true
   end, 50)
   check('completion offers prompt argument values from the server', ok, vim.tbl_keys(labels))
 
-  vim.lsp.stop_client(client_id)
-  ok = vim.wait(TIMEOUT_MS, function() return vim.lsp.client_is_stopped(client_id) end, 10)
+  vim.lsp.stop_client(client.id)
+  ok = vim.wait(TIMEOUT_MS, function() return vim.lsp.client_is_stopped(client.id) end, 10)
   check('client stopped', ok)
 end
 
