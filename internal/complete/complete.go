@@ -186,14 +186,14 @@ func (c *completer) previousEnd() int {
 		return -1 // a member's value: the comma goes after the member
 	}
 	if cont.Kind == jsonc.Object {
-		props := cont.Props
+		props := cont.Props()
 		i := sort.Search(len(props), func(i int) bool { return props[i].End > c.start })
 		if i == 0 || props[i-1] == c.loc.Prop {
 			return -1
 		}
 		return props[i-1].End
 	}
-	items := cont.Items
+	items := cont.Items()
 	i := sort.Search(len(items), func(i int) bool { return items[i] == nil || items[i].End > c.start })
 	if i == 0 || items[i-1] == nil || items[i-1] == c.loc.Node {
 		return -1

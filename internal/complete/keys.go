@@ -46,7 +46,7 @@ func (c *completer) hidden(name string, present map[string]bool) bool {
 // presentKeys are the keys of the container, except the one being typed.
 func (c *completer) presentKeys() map[string]bool {
 	present := map[string]bool{}
-	for _, p := range c.loc.Container.Props {
+	for _, p := range c.loc.Container.Props() {
 		if p != c.loc.Prop {
 			present[p.Key.Value] = true
 		}
@@ -59,7 +59,7 @@ func (c *completer) presentKeys() map[string]bool {
 // stdio for command, http for url; "" when it cannot be told.
 func (c *completer) transport() string {
 	var command, url bool
-	for _, p := range c.loc.Container.Props {
+	for _, p := range c.loc.Container.Props() {
 		if p == c.loc.Prop || p.Value == nil {
 			continue
 		}

@@ -73,9 +73,9 @@ func (c *checker) object(n *jsonc.Node, ctx Context) {
 		return
 	}
 	keys := keyTable[ctx]
-	for i, p := range n.Props {
+	for i, p := range n.Props() {
 		name := p.Key.Value
-		if duplicateBefore(n.Props, i) {
+		if duplicateBefore(n.Props(), i) {
 			c.report(rangeOf(p.Key), SeverityWarning, CodeDuplicateKey, fmt.Sprintf("duplicate key %q: the last one wins", name))
 		}
 		key := findKey(keys, name)
@@ -124,7 +124,7 @@ func (c *checker) serverMap(n *jsonc.Node) {
 	if n.Kind != jsonc.Object {
 		return
 	}
-	for _, p := range n.Props {
+	for _, p := range n.Props() {
 		v := p.Value
 		switch {
 		case v == nil || v.Kind == jsonc.Invalid:
@@ -141,7 +141,7 @@ func (c *checker) list(n *jsonc.Node, ctx Context, name string) {
 		return
 	}
 	child := childContext(ctx, jsonc.PathSeg{Index: 0})
-	for _, item := range n.Items {
+	for _, item := range n.Items() {
 		switch item.Kind {
 		case jsonc.Invalid:
 		case jsonc.Object:
@@ -158,8 +158,8 @@ func (c *checker) stringMap(n *jsonc.Node, name string) {
 	if n.Kind != jsonc.Object {
 		return
 	}
-	for i, p := range n.Props {
-		if duplicateBefore(n.Props, i) {
+	for i, p := range n.Props() {
+		if duplicateBefore(n.Props(), i) {
 			c.report(rangeOf(p.Key), SeverityWarning, CodeDuplicateKey, fmt.Sprintf("duplicate key %q: the last one wins", p.Key.Value))
 		}
 		v := p.Value
@@ -182,7 +182,7 @@ func (c *checker) stringArray(n *jsonc.Node, name string) {
 	if n.Kind != jsonc.Array {
 		return
 	}
-	for _, item := range n.Items {
+	for _, item := range n.Items() {
 		if item.Kind != jsonc.String && item.Kind != jsonc.Invalid {
 			c.report(rangeOf(item), SeverityError, CodeWrongType, fmt.Sprintf("the items of %q must be strings, not %s", name, kindText(item.Kind)))
 		}
@@ -244,7 +244,7 @@ func (c *checker) transportKeys(s *Server) {
 	if s.Transport == "" {
 		return
 	}
-	for _, p := range s.Node.Props {
+	for _, p := range s.Node.Props() {
 		name := p.Key.Value
 		if name == "command" || name == "url" {
 			continue
@@ -479,7 +479,7 @@ func (c *checker) promptArguments(r *Request) {
 	if args == nil || args.Kind != jsonc.Object {
 		return
 	}
-	for _, p := range args.Props {
+	for _, p := range args.Props() {
 		v := p.Value
 		if v == nil || v.Kind == jsonc.String || v.Kind == jsonc.Invalid {
 			continue

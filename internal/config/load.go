@@ -24,7 +24,7 @@ func (f *File) build() {
 	if root == nil || root.Kind != jsonc.Object {
 		return
 	}
-	for _, p := range root.Props {
+	for _, p := range root.Props() {
 		if p.Value == nil {
 			continue
 		}
@@ -43,7 +43,7 @@ func (f *File) loadServers(n *jsonc.Node) {
 	if n.Kind != jsonc.Object {
 		return
 	}
-	for _, p := range n.Props {
+	for _, p := range n.Props() {
 		f.Servers = append(f.Servers, loadServer(f, p))
 	}
 }
@@ -59,7 +59,7 @@ func loadServer(f *File, p *jsonc.Prop) *Server {
 	if p.Value.Kind != jsonc.Object {
 		return s
 	}
-	for _, m := range p.Value.Props {
+	for _, m := range p.Value.Props() {
 		switch m.Key.Value {
 		case "type":
 			s.Type = stringOf(m)
@@ -110,7 +110,7 @@ func loadOAuth(n *jsonc.Node) *OAuth {
 		return nil
 	}
 	o := &OAuth{Range: rangeOf(n)}
-	for _, m := range n.Props {
+	for _, m := range n.Props() {
 		switch m.Key.Value {
 		case "clientId":
 			o.ClientID = stringOf(m)
@@ -129,12 +129,12 @@ func (f *File) loadInputs(n *jsonc.Node) {
 	if n.Kind != jsonc.Array {
 		return
 	}
-	for _, item := range n.Items {
+	for _, item := range n.Items() {
 		if item.Kind != jsonc.Object {
 			continue
 		}
 		in := &Input{Range: rangeOf(item)}
-		for _, m := range item.Props {
+		for _, m := range item.Props() {
 			switch m.Key.Value {
 			case "id":
 				in.ID = stringOf(m)
@@ -160,15 +160,15 @@ func (f *File) loadRequests(n *jsonc.Node) {
 	if n.Kind != jsonc.Array {
 		return
 	}
-	store := make([]Request, len(n.Items)) // one allocation for all
-	f.Requests = slices.Grow(f.Requests, len(n.Items))
-	for i, item := range n.Items {
+	store := make([]Request, len(n.Items())) // one allocation for all
+	f.Requests = slices.Grow(f.Requests, len(n.Items()))
+	for i, item := range n.Items() {
 		if item.Kind != jsonc.Object {
 			continue
 		}
 		r := &store[i]
 		*r = Request{Index: i, Range: rangeOf(item), Node: item}
-		for _, m := range item.Props {
+		for _, m := range item.Props() {
 			switch m.Key.Value {
 			case "name":
 				r.Name = stringOf(m)
@@ -220,8 +220,8 @@ func stringsOf(n *jsonc.Node) []String {
 	if n == nil || n.Kind != jsonc.Array {
 		return nil
 	}
-	out := make([]String, 0, len(n.Items))
-	for _, item := range n.Items {
+	out := make([]String, 0, len(n.Items()))
+	for _, item := range n.Items() {
 		s := String{Present: true, Range: rangeOf(item), Node: item}
 		if item.Kind == jsonc.String {
 			s.Value, s.Set = item.Value, true
@@ -236,8 +236,8 @@ func pairsOf(n *jsonc.Node) []Pair {
 	if n == nil || n.Kind != jsonc.Object {
 		return nil
 	}
-	out := make([]Pair, 0, len(n.Props))
-	for _, p := range n.Props {
+	out := make([]Pair, 0, len(n.Props()))
+	for _, p := range n.Props() {
 		v := stringOf(p)
 		if p.Value != nil && p.Value.Kind == jsonc.Number {
 			v.Value, v.Set = p.Value.Value, true // env takes numbers, as VS Code does

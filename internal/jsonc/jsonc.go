@@ -6,6 +6,8 @@
 // tells what lies at an offset, for completion and hover.
 package jsonc
 
+import "unsafe"
+
 // Kind is the kind of a JSON value.
 type Kind uint8
 
@@ -43,17 +45,44 @@ type Node struct {
 	Kind Kind
 	// Closed reports whether an Object or Array has its closing bracket,
 	// or a String its closing quote.
-	Closed     bool
-	Start, End int
+	Closed bool
+	nKids  int32 // the length of kids
+	Start  int
+	End    int
 	// Value is the decoded text of a String (escapes resolved), or the
 	// literal text of a Number, Bool ("true"/"false") or Null.
 	Value string
-	// Props are an Object's members in source order (duplicates kept).
-	Props []*Prop
-	// Items are an Array's elements in source order.
-	Items []*Node
+	// kids is an Object's list of *Prop or an Array's list of *Node (see
+	// Props and Items). One field for both keeps a node at 56 bytes
+	// instead of 96: a 500 KiB config has some 70,000 nodes, parsed again
+	// on every edit.
+	kids unsafe.Pointer
 	// Parent is the enclosing Object or Array node, nil for the root.
 	Parent *Node
+}
+
+// Props returns an Object's members in source order (duplicates kept),
+// nil for other kinds. The list is shared: append copies it.
+func (n *Node) Props() []*Prop {
+	if n.Kind != Object || n.nKids == 0 {
+		return nil
+	}
+	return unsafe.Slice((**Prop)(n.kids), n.nKids)
+}
+
+// Items returns an Array's elements in source order, nil for other kinds;
+// an element may be nil where a value is missing. The list is shared:
+// append copies it.
+func (n *Node) Items() []*Node {
+	if n.Kind != Array || n.nKids == 0 {
+		return nil
+	}
+	return unsafe.Slice((**Node)(n.kids), n.nKids)
+}
+
+// setKids makes list (clipped: cap == len) the node's members or elements.
+func setKids[T Prop | Node](n *Node, list []*T) {
+	n.kids, n.nKids = unsafe.Pointer(unsafe.SliceData(list)), int32(len(list))
 }
 
 // Prop is one member of an object: a key, and a value that may be missing

@@ -62,10 +62,10 @@ func TestParseTree(t *testing.T) {
 		t.Errorf("command = %q at %q", cmd.Value, text[cmd.Start:cmd.End])
 	}
 	args := x.Prop("args").Value
-	if len(args.Items) != 2 || args.Items[1].Kind != Number || args.Items[1].Value != "3" {
-		t.Errorf("args = %+v", args.Items)
+	if len(args.Items()) != 2 || args.Items()[1].Kind != Number || args.Items()[1].Value != "3" {
+		t.Errorf("args = %+v", args.Items())
 	}
-	if got := fmt.Sprint(args.Items[0].Path()); got != "[{mcpServers -1} {x -1} {args -1} { 0}]" {
+	if got := fmt.Sprint(args.Items()[0].Path()); got != "[{mcpServers -1} {x -1} {args -1} { 0}]" {
 		t.Errorf("Path = %s", got)
 	}
 	if k := d.Root.Prop("k"); k == nil || k.Value != nil || k.Colon < 0 {
@@ -229,16 +229,16 @@ func TestParseMemory(t *testing.T) {
 		start := uintptr(unsafe.Pointer(unsafe.SliceData(text)))
 		return p >= start && p+uintptr(len(s)) <= start+uintptr(len(text))
 	}
-	req := d.Root.Prop("requests").Value.Items[7]
+	req := d.Root.Prop("requests").Value.Items()[7]
 	for _, tc := range []struct {
 		name  string
 		node  *Node
 		share bool
 	}{
-		{"key", req.Props[0].Key, true},
+		{"key", req.Props()[0].Key, true},
 		{"string", req.Prop("name").Value, true},
 		{"number", req.Prop("arguments").Value.Prop("a").Value, true},
-		{"literal", req.Prop("arguments").Value.Prop("c").Value.Items[0], true},
+		{"literal", req.Prop("arguments").Value.Prop("c").Value.Items()[0], true},
 		{"string with an escape", req.Prop("arguments").Value.Prop("b").Value, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -273,4 +273,12 @@ func BenchmarkParse(b *testing.B) {
 	runtime.KeepAlive(d)
 	b.ReportMetric(live, "live-B/doc")
 	b.ReportMetric(live/float64(len(text)), "live-B/text-B")
+}
+
+// A large config has tens of thousands of nodes, parsed again on every
+// edit: their size is the parser's memory and much of its time.
+func TestNodeStaysSmall(t *testing.T) {
+	if got := unsafe.Sizeof(Node{}); got > 56 {
+		t.Errorf("a Node takes %d bytes, want at most 56", got)
+	}
 }

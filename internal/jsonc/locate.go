@@ -6,7 +6,7 @@ func (n *Node) Prop(key string) *Prop {
 	if n == nil || n.Kind != Object {
 		return nil
 	}
-	for _, p := range n.Props {
+	for _, p := range n.Props() {
 		if p.Key.Value == key {
 			return p
 		}
@@ -37,14 +37,14 @@ func (n *Node) Path() []PathSeg {
 
 func stepTo(parent, child *Node) PathSeg {
 	if parent.Kind == Array {
-		for i, it := range parent.Items {
+		for i, it := range parent.Items() {
 			if it == child {
 				return PathSeg{Index: i}
 			}
 		}
-		return PathSeg{Index: len(parent.Items)}
+		return PathSeg{Index: len(parent.Items())}
 	}
-	for _, p := range parent.Props {
+	for _, p := range parent.Props() {
 		if p.Value == child || p.Key == child {
 			return PathSeg{Key: p.Key.Value, Index: -1}
 		}
@@ -105,7 +105,7 @@ func (d *Document) Locate(offset int) Location {
 func (d *Document) locateIn(n *Node, offset int, loc *Location) *Node {
 	if n.Kind == Array {
 		loc.Prop = nil
-		for _, it := range n.Items {
+		for _, it := range n.Items() {
 			if next := d.onValue(it, offset, loc); next != nil || loc.Node != nil {
 				return next
 			}
@@ -113,7 +113,7 @@ func (d *Document) locateIn(n *Node, offset int, loc *Location) *Node {
 		loc.InValue = true
 		return nil
 	}
-	for _, p := range n.Props {
+	for _, p := range n.Props() {
 		if p.Start > offset {
 			break
 		}

@@ -292,7 +292,7 @@ func (p *parser) parseObject(parent *Node) *Node {
 	p.closers = append(p.closers, tRBrace)
 	p.objectBody(n, open)
 	p.closers = p.closers[:len(p.closers)-1]
-	n.Props = p.popProps(base)
+	setKids(n, p.popProps(base))
 	return n
 }
 
@@ -373,7 +373,7 @@ func (p *parser) parseArray(parent *Node) *Node {
 	p.closers = append(p.closers, tRBracket)
 	p.arrayBody(n, open)
 	p.closers = p.closers[:len(p.closers)-1]
-	n.Items = p.popItems(base)
+	setKids(n, p.popItems(base))
 	return n
 }
 

@@ -161,34 +161,80 @@ func convert(src, dst any) error {
 	return nil
 }
 
-// requestRelist asks the watcher to re-list; it never blocks, so the SDK's
-// notification handlers can call it.
+// relistState runs the re-listings that list_changed notifications ask
+// for, one at a time, in a goroutine that lives only while there is one to
+// do: a session spends its life waiting, and a workspace may hold hundreds.
+type relistState struct {
+	mu      sync.Mutex
+	armed   bool // Connect has listed once: re-lists may start
+	running bool // a re-lister goroutine is running
+	pending bool // a re-list was asked for and has not started
+	ended   bool // the session is closing: no more goroutines
+}
+
+// requestRelist asks for a re-list; it never blocks, so the SDK's
+// notification handlers can call it. Asks that come while one runs make
+// one more, not one each.
 func (s *Session) requestRelist() {
-	select {
-	case s.relist <- struct{}{}:
-	default:
+	s.relist.mu.Lock()
+	defer s.relist.mu.Unlock()
+	s.relist.pending = true
+	s.startRelistLocked()
+}
+
+// armRelist lets re-lists start, once Connect has its first catalog; asks
+// that came during it are served now.
+func (s *Session) armRelist() {
+	s.relist.mu.Lock()
+	defer s.relist.mu.Unlock()
+	s.relist.armed = true
+	s.startRelistLocked()
+}
+
+// endRelist starts no more re-lists; Close then waits for a running one.
+func (s *Session) endRelist() {
+	s.relist.mu.Lock()
+	defer s.relist.mu.Unlock()
+	s.relist.ended = true
+}
+
+func (s *Session) startRelistLocked() {
+	r := &s.relist
+	if !r.armed || r.running || !r.pending || r.ended {
+		return
+	}
+	r.running = true
+	s.wg.Add(1)
+	go s.relistWhilePending()
+}
+
+// relistWhilePending re-lists until no ask is pending.
+func (s *Session) relistWhilePending() {
+	defer s.wg.Done()
+	for {
+		s.relist.mu.Lock()
+		if !s.relist.pending || s.relist.ended {
+			s.relist.running = false
+			s.relist.mu.Unlock()
+			return
+		}
+		s.relist.pending = false
+		s.relist.mu.Unlock()
+		s.relistOnce()
 	}
 }
 
-// watchLists re-lists after list_changed notifications, one at a time.
-func (s *Session) watchLists() {
-	defer s.wg.Done()
-	for {
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-s.relist:
+// relistOnce re-lists the catalog and hands it to OnCatalog.
+func (s *Session) relistOnce() {
+	cat, err := s.Resync(s.ctx)
+	if err != nil {
+		if s.ctx.Err() == nil {
+			s.em.event(console.LevelWarning, "re-listing after list_changed: %v", err)
 		}
-		cat, err := s.Resync(s.ctx)
-		if err != nil {
-			if s.ctx.Err() == nil {
-				s.em.event(console.LevelWarning, "re-listing after list_changed: %v", err)
-			}
-			continue
-		}
-		if s.opts.OnCatalog != nil {
-			s.opts.OnCatalog(cat)
-		}
+		return
+	}
+	if s.opts.OnCatalog != nil {
+		s.opts.OnCatalog(cat)
 	}
 }
 

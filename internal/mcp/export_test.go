@@ -1,8 +1,6 @@
 package mcp
 
 import (
-	"crypto/sha256"
-	"encoding/json"
 	"time"
 )
 
@@ -15,8 +13,7 @@ func SetStopGrace(d time.Duration) (restore func()) {
 
 // InternKey is the content key under which cat is interned.
 func InternKey(cat Catalog) [32]byte {
-	raw, _ := json.Marshal(cat)
-	return sha256.Sum256(raw)
+	return contentKey(&cat)
 }
 
 // HasInterned prunes freed catalogs and reports whether key is interned.

@@ -217,9 +217,10 @@ type wireSchema struct {
 	order []string        // the names of its properties, in the order sent
 }
 
-// transport wraps t so that the elicitation requests it reads are kept.
-func (w *wireSchemas) transport(t sdk.Transport) sdk.Transport {
-	return schemaTransport{inner: t, w: w}
+// transport wraps t so that the elicitation requests it reads are kept,
+// and end learns when its connection's reader stops.
+func (w *wireSchemas) transport(t sdk.Transport, end *readEnd) sdk.Transport {
+	return schemaTransport{inner: t, w: w, end: end}
 }
 
 // take returns (and forgets) the wire form of the schema that re-encodes
@@ -304,6 +305,7 @@ func propertyOrder(schema json.RawMessage) ([]string, error) {
 type schemaTransport struct {
 	inner sdk.Transport
 	w     *wireSchemas
+	end   *readEnd
 }
 
 func (t schemaTransport) Connect(ctx context.Context) (sdk.Connection, error) {
@@ -311,18 +313,63 @@ func (t schemaTransport) Connect(ctx context.Context) (sdk.Connection, error) {
 	if err != nil {
 		return nil, err
 	}
-	return schemaConn{Connection: c, w: t.w}, nil
+	return schemaConn{Connection: c, w: t.w, end: t.end}, nil
 }
 
 type schemaConn struct {
 	sdk.Connection
-	w *wireSchemas
+	w   *wireSchemas
+	end *readEnd
 }
 
 func (c schemaConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 	msg, err := c.Connection.Read(ctx)
-	if req, ok := msg.(*jsonrpc.Request); ok && err == nil && req.Method == "elicitation/create" {
+	if err != nil {
+		c.end.ended(err)
+		return msg, err
+	}
+	if req, ok := msg.(*jsonrpc.Request); ok && req.Method == "elicitation/create" {
 		c.w.keep(req.Params)
 	}
 	return msg, err
+}
+
+// readEnd learns when a connection ends. The SDK reads a connection until
+// its first error and then shuts it down, so that error is the end: the
+// server closed the stream or exited, or a write failed and the SDK
+// closed the connection. Knowing it from the reader spares each connection
+// a goroutine waiting for its end.
+type readEnd struct {
+	mu     sync.Mutex
+	done   bool
+	err    error
+	notify func(error)
+}
+
+// ended records the reader's last error and tells the watcher, if any.
+func (e *readEnd) ended(err error) {
+	e.mu.Lock()
+	if e.done {
+		e.mu.Unlock()
+		return
+	}
+	e.done, e.err = true, err
+	notify := e.notify
+	e.mu.Unlock()
+	if notify != nil {
+		notify(err)
+	}
+}
+
+// watch has notify called once the connection ends: now, if it has.
+// notify must not block: it runs on the connection's reader.
+func (e *readEnd) watch(notify func(error)) {
+	e.mu.Lock()
+	if e.done {
+		e.mu.Unlock()
+		notify(e.err)
+		return
+	}
+	e.notify = notify
+	e.mu.Unlock()
 }

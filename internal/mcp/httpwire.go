@@ -32,6 +32,10 @@ func defaultHTTPClient() *http.Client {
 		tr.MaxIdleConns = 512
 		tr.MaxIdleConnsPerHost = 128
 		tr.IdleConnTimeout = 90 * time.Second
+		// Requests are small, and a body larger than the buffer is written
+		// past it; each open connection keeps its buffers, and a session's
+		// standalone GET stream keeps a connection open for its life.
+		tr.WriteBufferSize = 1 << 10
 		sharedTransport.Store(tr)
 		sharedClient = &http.Client{Transport: tr}
 	})

@@ -32,6 +32,12 @@ func TestInternSharesIdenticalContent(t *testing.T) {
 		{"identical", func(*mcp.Catalog) {}, true},
 		{"other tool", func(c *mcp.Catalog) { c.Tools[1].Name = "c" }, false},
 		{"other version", func(c *mcp.Catalog) { c.Server.Version = "2" }, false},
+		{"other schema", func(c *mcp.Catalog) { c.Tools[0].InputSchema = json.RawMessage(`{"type":"string"}`) }, false},
+		{"text moved to the next field", func(c *mcp.Catalog) { c.Tools[1].Name, c.Tools[1].Title = "", "b" }, false},
+		{"prompt arguments", func(c *mcp.Catalog) {
+			c.Prompts[0].Arguments = []mcp.PromptArgument{{Name: "x", Required: true}}
+		}, false},
+		{"a sized resource", func(c *mcp.Catalog) { c.Resources = []mcp.Resource{{URI: "u", Name: "n", Size: 3}} }, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,7 +37,7 @@ type Session struct {
 	ctx       context.Context // the session's lifetime; Close cancels it
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
-	relist    chan struct{}
+	relist    relistState
 	nextToken atomic.Int64
 
 	progMu   sync.Mutex
@@ -70,6 +70,7 @@ type connection struct {
 	logged    *loggedTransport   // stdio
 	wire      *wire              // http and sse
 	endLife   context.CancelFunc // ends an SSE stream's context, if any
+	end       *readEnd           // when and why the SDK stopped reading it
 	closing   atomic.Bool        // we are closing it: its end is no news
 	broken    atomic.Bool        // the SDK session ended or met a fatal error: redial before use
 	stream    *streamConn        // streamable HTTP
@@ -110,8 +111,7 @@ func Connect(ctx context.Context, t Target, opts *Options) (*Session, error) {
 		return nil, err
 	}
 	s.applyLogLevel(ctx)
-	s.wg.Add(1)
-	go s.watchLists()
+	s.armRelist()
 	return s, nil
 }
 
@@ -137,7 +137,7 @@ func newSession(t Target, opts *Options) *Session {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Session{target: t, opts: o, em: emitter{server: t.Name, sink: o.Console},
-		ctx: ctx, cancel: cancel, relist: make(chan struct{}, 1), progress: map[string]func(Progress){}}
+		ctx: ctx, cancel: cancel, progress: map[string]func(Progress){}}
 	s.client = s.newClient()
 	s.client.AddSendingMiddleware(s.directHandshake)
 	return s
@@ -254,7 +254,8 @@ func (s *Session) dialStdio(ctx context.Context) (*connection, error) {
 		return nil, err
 	}
 	lt := &loggedTransport{inner: &sdk.IOTransport{Reader: p.reader(), Writer: p.stdin}, em: s.em}
-	cs, err := s.client.Connect(ctx, s.wireSchemas.transport(lt), s.sessionOptions())
+	end := &readEnd{}
+	cs, err := s.client.Connect(ctx, s.wireSchemas.transport(lt, end), s.sessionOptions())
 	if err != nil {
 		err = s.stdioFailure(ctx, "connect", p, lt, err)
 		stopCtx, cancel := context.WithTimeout(context.Background(), 3*stopGrace+time.Second)
@@ -262,7 +263,7 @@ func (s *Session) dialStdio(ctx context.Context) (*connection, error) {
 		p.stop(stopCtx)
 		return nil, err
 	}
-	return &connection{cs: cs, transport: TransportStdio, proc: p, logged: lt}, nil
+	return &connection{cs: cs, transport: TransportStdio, proc: p, logged: lt, end: end}, nil
 }
 
 // stdioFailure says why a stdio exchange failed: garbage on stdout, the
@@ -319,7 +320,8 @@ func (s *Session) dialHTTP(ctx context.Context, kind Transport) (*connection, er
 	if kind == TransportHTTP {
 		s.dialing.Store(st)
 	}
-	cs, err := s.client.Connect(connectingContext(life), s.wireSchemas.transport(tr), s.sessionOptions())
+	end := &readEnd{}
+	cs, err := s.client.Connect(connectingContext(life), s.wireSchemas.transport(tr, end), s.sessionOptions())
 	s.dialing.Store(nil)
 	if err == nil && ctx.Err() != nil {
 		_ = cs.Close()
@@ -330,7 +332,7 @@ func (s *Session) dialHTTP(ctx context.Context, kind Transport) (*connection, er
 		return &connection{wire: w, transport: kind}, s.httpFailure(ctx, "connect", w.lastFailure(), err)
 	}
 	w.clearFailure()
-	conn := &connection{cs: cs, transport: kind, wire: w, endLife: endLife}
+	conn := &connection{cs: cs, transport: kind, wire: w, endLife: endLife, end: end}
 	if kind == TransportHTTP {
 		conn.stream = st.last()
 	}
@@ -450,31 +452,42 @@ func (s *Session) reinitialize(ctx context.Context, old *connection) (*connectio
 }
 
 // watchConn reports a connection that ends without our asking: the
-// server exited, dropped the stream for good, or forgot the session.
+// server exited, dropped the stream for good, or forgot the session. It
+// waits in no goroutine of its own: the connection's reader says when it
+// stops (see readEnd).
 func (s *Session) watchConn(c *connection) {
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		err := c.cs.Wait()
+	c.end.watch(func(err error) {
 		c.broken.Store(true)
 		if c.closing.Load() {
 			return
 		}
-		switch {
-		case c.proc != nil && c.proc.exitedWithin(time.Second):
-			err = c.proc.exitError(s.target.Name, "session")
-		case c.wire != nil && c.wire.sessionGone.Load():
-			err = &Error{Server: s.target.Name, Op: "session", Kind: KindSessionGone, Detail: "the next request initializes a new session"}
-		case err == nil:
-			err = &Error{Server: s.target.Name, Op: "session", Kind: KindClosed, Detail: "the server closed the connection"}
-		default:
-			err = &Error{Server: s.target.Name, Op: "session", Kind: KindClosed, Err: err, Detail: console.RedactText(err.Error())}
-		}
-		s.em.event(console.LevelError, "connection lost: %v", err)
-		if s.opts.OnDisconnected != nil {
-			s.opts.OnDisconnected(err)
-		}
-	}()
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.connectionLost(c, err)
+		}()
+	})
+}
+
+// connectionLost says why c ended, err being its reader's last error.
+func (s *Session) connectionLost(c *connection, err error) {
+	if errors.Is(err, io.EOF) {
+		err = nil
+	}
+	switch {
+	case c.proc != nil && c.proc.exitedWithin(time.Second):
+		err = c.proc.exitError(s.target.Name, "session")
+	case c.wire != nil && c.wire.sessionGone.Load():
+		err = &Error{Server: s.target.Name, Op: "session", Kind: KindSessionGone, Detail: "the next request initializes a new session"}
+	case err == nil:
+		err = &Error{Server: s.target.Name, Op: "session", Kind: KindClosed, Detail: "the server closed the connection"}
+	default:
+		err = &Error{Server: s.target.Name, Op: "session", Kind: KindClosed, Err: err, Detail: console.RedactText(err.Error())}
+	}
+	s.em.event(console.LevelError, "connection lost: %v", err)
+	if s.opts.OnDisconnected != nil {
+		s.opts.OnDisconnected(err)
+	}
 }
 
 // Catalog returns the last discovered catalog.
@@ -505,6 +518,7 @@ func (s *Session) Close() error {
 	s.closed = true
 	conn := s.conn
 	s.mu.Unlock()
+	s.endRelist()
 	s.cancel()
 	var err error
 	if conn != nil {

@@ -172,10 +172,10 @@ func nodeAt(n *jsonc.Node, toks []string) *jsonc.Node {
 			n = p.Value
 		case jsonc.Array:
 			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(n.Items) {
+			if err != nil || i < 0 || i >= len(n.Items()) {
 				return nil
 			}
-			n = n.Items[i]
+			n = n.Items()[i]
 		default:
 			return nil
 		}
@@ -206,7 +206,7 @@ func insertion(text []byte, r *config.Request, obj *jsonc.Node, ms []member) (Ed
 // insertMembers adds members at the end of an object, comma-separated and
 // indented like its last member (on one line when the object is).
 func insertMembers(text []byte, obj *jsonc.Node, ms []member) (Edit, bool) {
-	if len(obj.Props) == 0 {
+	if len(obj.Props()) == 0 {
 		if !obj.Closed {
 			return Edit{}, false
 		}
@@ -216,7 +216,7 @@ func insertMembers(text []byte, obj *jsonc.Node, ms []member) (Edit, bool) {
 		}
 		return Edit{Start: obj.Start + 1, End: obj.End - 1, NewText: " " + strings.Join(parts, ", ") + " "}, true
 	}
-	last := obj.Props[len(obj.Props)-1]
+	last := obj.Props()[len(obj.Props())-1]
 	if v := last.Value; v == nil || v.Kind == jsonc.Invalid || v.Kind == jsonc.String && !v.Closed {
 		return Edit{}, false // "key": with no value yet: the member is being typed
 	}

@@ -160,7 +160,7 @@ func decodeJSONText(raw []byte) string {
 // except references to variables, which the server cannot resolve.
 func filledArguments(args *jsonc.Node, except *jsonc.Prop) map[string]string {
 	var ctx map[string]string
-	for _, p := range args.Props {
+	for _, p := range args.Props() {
 		if p == except || p.Value == nil || p.Value.Kind != jsonc.String || p.Value.Value == "" || strings.Contains(p.Value.Value, "${") {
 			continue
 		}

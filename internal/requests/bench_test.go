@@ -103,9 +103,9 @@ func BenchmarkCompleteArgs(b *testing.B) {
 	var offsets []int
 	for i := 0; i < len(f.Requests); i += 20 {
 		r := f.Requests[i]
-		offsets = append(offsets, r.Arguments.Start+1)              // a new key
-		offsets = append(offsets, r.Arguments.Props[0].Value.Start) // a value
-		offsets = append(offsets, r.Tool.Range.Start+1)             // the tool name
+		offsets = append(offsets, r.Arguments.Start+1)                // a new key
+		offsets = append(offsets, r.Arguments.Props()[0].Value.Start) // a value
+		offsets = append(offsets, r.Tool.Range.Start+1)               // the tool name
 	}
 	var times []time.Duration
 	b.ResetTimer()

@@ -310,7 +310,7 @@ func (c *cursor) argumentKeys() []complete.Item {
 		}
 	}
 	present := map[string]bool{}
-	for _, p := range c.loc.Container.Props {
+	for _, p := range c.loc.Container.Props() {
 		if p != c.loc.Prop {
 			present[p.Key.Value] = true
 		}
@@ -418,12 +418,12 @@ func (c *cursor) argumentValues() []complete.Item {
 
 // itemIndex is the index of the array element at the cursor.
 func (c *cursor) itemIndex() int {
-	for i, it := range c.loc.Container.Items {
+	for i, it := range c.loc.Container.Items() {
 		if c.offset <= it.End {
 			return i
 		}
 	}
-	return len(c.loc.Container.Items)
+	return len(c.loc.Container.Items())
 }
 
 func (c *cursor) toolSchema(name string) *schema.Schema {

@@ -270,7 +270,7 @@ func (c *checker) arguments(of string, names, required []string, target config.S
 	if args == nil {
 		return
 	}
-	for _, p := range args.Props {
+	for _, p := range args.Props() {
 		if containsString(names, p.Key.Value) {
 			continue
 		}

@@ -77,7 +77,7 @@ func (x expander) write(b *strings.Builder, n *jsonc.Node) error {
 	switch n.Kind {
 	case jsonc.Object:
 		b.WriteByte('{')
-		for i, p := range n.Props {
+		for i, p := range n.Props() {
 			if p.Value == nil {
 				return fmt.Errorf("%q has no value", p.Key.Value)
 			}
@@ -93,7 +93,7 @@ func (x expander) write(b *strings.Builder, n *jsonc.Node) error {
 		b.WriteByte('}')
 	case jsonc.Array:
 		b.WriteByte('[')
-		for i, item := range n.Items {
+		for i, item := range n.Items() {
 			if i > 0 {
 				b.WriteByte(',')
 			}
@@ -130,8 +130,8 @@ func (x expander) stringArguments(n *jsonc.Node) (map[string]string, error) {
 	if n.Kind != jsonc.Object {
 		return nil, fmt.Errorf("\"arguments\" must be an object, not %s", n.Kind)
 	}
-	out := make(map[string]string, len(n.Props))
-	for _, p := range n.Props {
+	out := make(map[string]string, len(n.Props()))
+	for _, p := range n.Props() {
 		v := p.Value
 		switch {
 		case v == nil:

@@ -413,7 +413,7 @@ func keyOf(n *jsonc.Node) [2]int {
 		return [2]int{-1, -1}
 	}
 	if n.Parent.Kind == jsonc.Object {
-		for _, p := range n.Parent.Props {
+		for _, p := range n.Parent.Props() {
 			if p.Value == n {
 				return [2]int{p.Key.Start, p.Key.End}
 			}
@@ -430,7 +430,7 @@ func nodeAtPointer(n *jsonc.Node, toks []string) *jsonc.Node {
 		switch n.Kind {
 		case jsonc.Object:
 			var next *jsonc.Node
-			for _, p := range n.Props {
+			for _, p := range n.Props() {
 				if p.Key.Value == tok {
 					next = p.Value
 				}
@@ -438,10 +438,10 @@ func nodeAtPointer(n *jsonc.Node, toks []string) *jsonc.Node {
 			n = next
 		case jsonc.Array:
 			var i int
-			if _, err := fmt.Sscan(tok, &i); err != nil || i < 0 || i >= len(n.Items) {
+			if _, err := fmt.Sscan(tok, &i); err != nil || i < 0 || i >= len(n.Items()) {
 				return nil
 			}
-			n = n.Items[i]
+			n = n.Items()[i]
 		default:
 			return nil
 		}

@@ -93,8 +93,8 @@ func (in *instance) build(n *jsonc.Node, ptr string) any {
 	in.nodes[ptr] = n
 	switch n.Kind {
 	case jsonc.Object:
-		obj := make(map[string]any, len(n.Props))
-		for _, p := range n.Props {
+		obj := make(map[string]any, len(n.Props()))
+		for _, p := range n.Props() {
 			child := ptr + "/" + escape(p.Key.Value)
 			if p.Value == nil || typing(p.Value) || !p.Key.Closed {
 				in.invalid[child] = true
@@ -106,8 +106,8 @@ func (in *instance) build(n *jsonc.Node, ptr string) any {
 		}
 		return obj
 	case jsonc.Array:
-		arr := make([]any, len(n.Items))
-		for i, it := range n.Items {
+		arr := make([]any, len(n.Items()))
+		for i, it := range n.Items() {
 			child := ptr + "/" + itoa(i)
 			if typing(it) {
 				in.invalid[child] = true
@@ -254,7 +254,7 @@ func (in *instance) keyRange(ptr string) (int, int) {
 		return -1, -1
 	}
 	if n.Parent.Kind == jsonc.Object {
-		for _, p := range n.Parent.Props {
+		for _, p := range n.Parent.Props() {
 			if p.Value == n {
 				return p.Key.Start, p.Key.End
 			}

@@ -53,12 +53,12 @@ func insertRequest(doc *jsonc.Document, skeleton string) requests.Edit {
 	if p := root.Prop("requests"); p != nil && p.Value != nil && p.Value.Kind == jsonc.Array {
 		arr := p.Value
 		keyIndent := lineIndent(text, p.Start)
-		if n := len(arr.Items); n > 0 {
-			itemIndent := lineIndent(text, arr.Items[0].Start)
-			if !onOwnLine(text, arr.Items[0].Start) {
+		if n := len(arr.Items()); n > 0 {
+			itemIndent := lineIndent(text, arr.Items()[0].Start)
+			if !onOwnLine(text, arr.Items()[0].Start) {
 				itemIndent = keyIndent + "  "
 			}
-			last := arr.Items[n-1]
+			last := arr.Items()[n-1]
 			return requests.Edit{Start: last.End, End: last.End, NewText: ",\n" + itemIndent + indent(skeleton, itemIndent)}
 		}
 		at := arr.Start + 1
@@ -66,9 +66,9 @@ func insertRequest(doc *jsonc.Document, skeleton string) requests.Edit {
 	}
 	propIndent := "  "
 	at, sep, trailer := root.Start+1, "\n", "\n"
-	if n := len(root.Props); n > 0 {
-		propIndent = lineIndent(text, root.Props[0].Start)
-		at, sep, trailer = root.Props[n-1].End, ",\n", ""
+	if n := len(root.Props()); n > 0 {
+		propIndent = lineIndent(text, root.Props()[0].Start)
+		at, sep, trailer = root.Props()[n-1].End, ",\n", ""
 	}
 	return requests.Edit{Start: at, End: at, NewText: sep + propIndent + "\"requests\": [\n" + propIndent + "  " +
 		indent(skeleton, propIndent+"  ") + "\n" + propIndent + "]" + trailer}

@@ -87,6 +87,23 @@ func TestAutoConnectIsBounded(t *testing.T) {
 		t.Fatalf("more than %d automatic connects in flight", lsp.AutoConnectSlots)
 	case <-time.After(300 * time.Millisecond):
 	}
+	// Those waiting for a slot show as connecting, not idle.
+	state := map[string]string{}
+	_, err := w.AwaitNotification(ctx, lspext.MethodServerState, func(raw json.RawMessage) bool {
+		var st lspext.ServerState
+		if json.Unmarshal(raw, &st) == nil {
+			state[st.Name] = st.State
+		}
+		for i := range n {
+			if state[fmt.Sprintf("s%d", i)] != lspext.StateConnecting {
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil {
+		t.Fatalf("not every server shows connecting while the first connects hang: %v; states: %v", err, state)
+	}
 	release()
 	for i := lsp.AutoConnectSlots; i < n; i++ {
 		select {
@@ -96,7 +113,7 @@ func TestAutoConnectIsBounded(t *testing.T) {
 		}
 	}
 	connected := map[string]bool{}
-	_, err := w.AwaitNotification(ctx, lspext.MethodServerState, func(raw json.RawMessage) bool {
+	_, err = w.AwaitNotification(ctx, lspext.MethodServerState, func(raw json.RawMessage) bool {
 		var st lspext.ServerState
 		if json.Unmarshal(raw, &st) == nil && st.State == lspext.StateConnected {
 			connected[st.Name] = true

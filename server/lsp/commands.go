@@ -21,11 +21,11 @@ type commandFunc func(ctx context.Context, s *Server, snap *Snapshot, arg json.R
 // commands implements lspext.Commands, the one table of commands (a test
 // checks that every command there has an entry here and no other).
 var commands = map[string]commandFunc{
-	lspext.CmdConnect:      command(cmdConnect),
-	lspext.CmdDisconnect:   command(cmdDisconnect),
-	lspext.CmdResync:       command(cmdResync),
-	lspext.CmdSignIn:       command(cmdSignIn),
-	lspext.CmdSignOut:      command(cmdSignOut),
+	lspext.CmdConnect:      serverCommand(cmdConnect),
+	lspext.CmdDisconnect:   serverCommand(cmdDisconnect),
+	lspext.CmdResync:       serverCommand(cmdResync),
+	lspext.CmdSignIn:       serverCommand(cmdSignIn),
+	lspext.CmdSignOut:      serverCommand(cmdSignOut),
 	lspext.CmdCallTool:     command(cmdRun(config.RequestTool)),
 	lspext.CmdGetPrompt:    command(cmdRun(config.RequestPrompt)),
 	lspext.CmdReadResource: command(cmdRun(config.RequestResource)),
@@ -46,6 +46,18 @@ func command[A, R any](f func(ctx context.Context, s *Server, snap *Snapshot, a 
 		}
 		return f(ctx, s, snap, a)
 	}
+}
+
+// serverCommand adapts a command whose result is a server's state: the
+// editor gets it with the catalog, as in mcp/serverState.
+func serverCommand(f func(ctx context.Context, s *Server, snap *Snapshot, a *lspext.ServerArgs) (lspext.ServerState, error)) commandFunc {
+	return command(func(ctx context.Context, s *Server, snap *Snapshot, a *lspext.ServerArgs) (lspext.ServerState, error) {
+		st, err := f(ctx, s, snap, a)
+		if st.Name != "" {
+			st = s.mcp.withCatalog(st)
+		}
+		return st, err
+	})
 }
 
 func executeCommand(ctx context.Context, s *Server, snap *Snapshot, p *protocol.ExecuteCommandParams) (any, error) {

@@ -164,7 +164,6 @@ func (s *Server) computeDiagnostics(_ context.Context, job diagJob) *protocol.Pu
 	res := diagnose(a, job.path, text, env, s.mcp.catalogs(job.uri), s.valid.get(job.uri))
 	p.Diagnostics = res.diagnostics
 	s.watch.setEnvFiles(job.path, res.envFiles)
-	s.memory.adjust()
 	return p
 }
 

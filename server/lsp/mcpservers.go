@@ -66,6 +66,8 @@ type mcpServers struct {
 	// masker scrubs the values of password inputs from console events.
 	masker console.Masker
 
+	encodings catalogEncodings // catalogs as the editor gets them
+
 	mu       sync.Mutex
 	servers  map[serverKey]*mcpServer
 	outcomes map[requestKey]lspext.Result
@@ -114,11 +116,27 @@ func (m *mcpServers) catalogs(u uri.URI) requests.Catalogs {
 	}
 }
 
-// state returns what the editor is told about k.
+// state returns the state of k, without its catalog: what lenses and
+// callers inside the server need.
 func (m *mcpServers) state(k serverKey) lspext.ServerState {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.stateLocked(k, m.entry(k))
+}
+
+// withCatalog is st, a state of this manager's, as the editor is told it:
+// with the server's catalog.
+func (m *mcpServers) withCatalog(st lspext.ServerState) lspext.ServerState {
+	m.mu.Lock()
+	var cat *mcp.Catalog
+	if e := m.servers[serverKey{uri.URI(st.URI), st.Name}]; e != nil {
+		cat = e.cat
+	}
+	m.mu.Unlock()
+	if cat != nil {
+		st.Catalog = m.encodings.encode(cat)
+	}
+	return st
 }
 
 func (m *mcpServers) stateLocked(k serverKey, e *mcpServer) lspext.ServerState {
@@ -128,7 +146,6 @@ func (m *mcpServers) stateLocked(k serverKey, e *mcpServer) lspext.ServerState {
 		c := e.cat
 		st.Counts = lspext.Counts{Tools: len(c.Tools), Prompts: len(c.Prompts),
 			Resources: len(c.Resources), Templates: len(c.Templates)}
-		st.Catalog, _ = json.Marshal(c)
 		st.Protocol = c.ProtocolVersion
 		st.ServerApp = strings.TrimSpace(c.Server.Name + " " + c.Server.Version)
 	}
@@ -215,6 +232,25 @@ func (m *mcpServers) prime(k serverKey, f *config.File, srv *config.Server, fold
 	m.mu.Unlock()
 	m.changed(k)
 	return t, nil
+}
+
+// queue shows server k as connecting while its automatic connect waits
+// for a slot (autoConnectSlots), with its cached catalog meanwhile: it is
+// on its way, not idle. The connect that follows settles the state.
+func (m *mcpServers) queue(k serverKey, f *config.File, srv *config.Server, folder string) {
+	if _, err := m.prime(k, f, srv, folder); err != nil {
+		return // the connect reports it
+	}
+	m.mu.Lock()
+	e := m.entry(k)
+	idle := e.sess == nil && e.busy == nil && e.state != lspext.StateConnecting && !m.closed
+	if idle {
+		e.state, e.err = lspext.StateConnecting, ""
+	}
+	m.mu.Unlock()
+	if idle {
+		m.changed(k)
+	}
 }
 
 // connect connects server srv of file f (a no-op when connected; it waits
@@ -324,11 +360,7 @@ func (m *mcpServers) store(k serverKey, cat mcp.Catalog) {
 	if m.cache == nil || !keyed {
 		return
 	}
-	raw, err := json.Marshal(cat)
-	if err == nil {
-		err = m.cache.Store(key, raw)
-	}
-	if err != nil {
+	if err := m.cache.Store(key, m.encodings.encode(&cat)); err != nil {
 		m.s.logf("caching the catalog of %q: %v", k.name, err)
 	}
 }
@@ -445,7 +477,7 @@ func (m *mcpServers) outcome(k requestKey) (lspext.Result, bool) {
 func (m *mcpServers) changed(k serverKey) {
 	snap := m.s.state.snapshot()
 	if snap.Caps().MCP.ServerState {
-		m.s.client.Notify(lspext.MethodServerState, m.state(k))
+		m.s.client.Notify(lspext.MethodServerState, m.withCatalog(m.state(k)))
 	}
 	if path := uriPath(k.uri); path != "" {
 		m.s.diagnoseDisk(snap, path)

@@ -77,6 +77,7 @@ func (s *Server) autoConnect(snap *Snapshot, doc *Document) {
 				_, _ = s.mcp.prime(k, f, srv, folder)
 				continue
 			}
+			s.mcp.queue(k, f, srv, folder)
 			s.client.Go(func(ctx context.Context) {
 				select {
 				case s.autoSlots <- struct{}{}:

@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
@@ -34,38 +35,78 @@ var memoryMetrics = []string{
 // never less than heapFloor. Near the limit the runtime also returns free
 // pages to the OS. The room grows with the heap, so a workspace with many
 // catalogs is never squeezed into collecting all the time.
+//
+// The limit is set again after every collection. Set only now and then, a
+// limit taken while the heap was small stays below a heap that has grown
+// since, and the runtime then collects on nearly every allocation, with up
+// to half the CPU, until the next adjustment: a completion in that state
+// waited for a whole collection.
 type memoryLimiter struct {
 	mu      sync.Mutex
 	sample  []metrics.Sample
 	enabled bool
+	stopped bool
 }
 
+// newMemoryLimiter returns a limiter; an enabled one follows every
+// collection until stop.
 func newMemoryLimiter(enabled bool) *memoryLimiter {
 	m := &memoryLimiter{enabled: enabled}
 	for _, name := range memoryMetrics {
 		m.sample = append(m.sample, metrics.Sample{Name: name})
 	}
+	if enabled {
+		m.adjust()
+		m.afterNextCollection()
+	}
 	return m
 }
 
-// adjust sets the limit from the live heap of the last collection.
-func (m *memoryLimiter) adjust() {
+// gcSentinel is garbage the moment it is made; its cleanup runs after the
+// collection that finds it so. It has a pointer so that it is not batched
+// with other tiny objects, whose cleanups can wait for several cycles.
+type gcSentinel struct{ _ *byte }
+
+// afterNextCollection has the next collection adjust the limit and arm the
+// one after, until stop.
+func (m *memoryLimiter) afterNextCollection() {
+	runtime.AddCleanup(new(gcSentinel), func(m *memoryLimiter) {
+		if m.adjust() {
+			m.afterNextCollection()
+		}
+	}, m)
+}
+
+// stop ends the adjustments after collections.
+func (m *memoryLimiter) stop() {
+	m.mu.Lock()
+	m.stopped = true
+	m.mu.Unlock()
+}
+
+// adjust sets the limit from the live heap of the last collection. It
+// reports whether the limiter is still running.
+func (m *memoryLimiter) adjust() bool {
 	if !m.enabled {
-		return
+		return false
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.stopped {
+		return false
+	}
 	metrics.Read(m.sample)
 	var v [6]int64
 	for i, s := range m.sample {
 		if s.Value.Kind() != metrics.KindUint64 {
-			return
+			return false
 		}
 		v[i] = int64(s.Value.Uint64())
 	}
 	live, total, unused := v[0], v[1], v[4]
 	runtimeOwn := max(0, total-v[2]-v[3]-v[4]-v[5]) // not the heap's
 	debug.SetMemoryLimit(memoryLimit(live, unused, runtimeOwn))
+	return true
 }
 
 // memoryLimit is the soft limit for live bytes of heap, unused bytes of

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"testing"
+	"time"
 )
 
 func TestMemoryLimit(t *testing.T) {
@@ -38,10 +39,24 @@ func TestMemoryLimiterFollowsLiveHeap(t *testing.T) {
 	ballast := make([]byte, 64<<20)
 	runtime.GC() // the limiter reads the live heap of the last collection
 	debug.SetMemoryLimit(1 << 20)
-	newMemoryLimiter(true).adjust()
+	m := newMemoryLimiter(true)
+	defer m.stop()
 	got, low, high := debug.SetMemoryLimit(-1), int64(len(ballast))*5/4, int64(len(ballast))*2
 	if got < low || got > high {
 		t.Errorf("with %d bytes live the limit is %d, want between %d and %d", len(ballast), got, low, high)
 	}
+
+	// The heap grows: the next collections raise the limit, unasked.
+	more := make([]byte, 128<<20)
+	low = int64(len(ballast)+len(more)) * 5 / 4
+	deadline := time.Now().Add(20 * time.Second)
+	for got = debug.SetMemoryLimit(-1); got < low; got = debug.SetMemoryLimit(-1) {
+		if time.Now().After(deadline) {
+			t.Fatalf("with %d bytes live the limit stayed %d after collections, want at least %d", len(ballast)+len(more), got, low)
+		}
+		runtime.GC()
+		runtime.Gosched()
+	}
 	runtime.KeepAlive(ballast)
+	runtime.KeepAlive(more)
 }

@@ -140,6 +140,7 @@ func newServer(ctx context.Context, rwc io.ReadWriteCloser, opts Options) *Serve
 // connection gets a bounded grace period: a reader blocked on a stdin that
 // cannot be interrupted must not keep the process alive after exit.
 func (s *Server) close() {
+	s.memory.stop()
 	s.args.close()
 	s.mcp.close()
 	s.watch.close()
