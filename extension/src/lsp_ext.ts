@@ -110,6 +110,7 @@ export interface Result {
   ok: boolean;
   isError: boolean;
   error?: string;
+  cancelled?: boolean;
   summary: string;
   durationMs: number;
   response?: unknown;

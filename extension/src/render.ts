@@ -33,8 +33,15 @@ export function renderPage(history: readonly Result[]): string {
 }
 
 function headline(r: Result): string {
-    const mark = r.ok ? '✓' : '✖';
-    return `${mark} ${r.time} · ${r.summary}`;
+    return `${outcomeMark(r)} ${r.time} · ${r.summary}`;
+}
+
+/** The sign of an outcome: ✓ done, ⊘ cancelled, ✖ failed (a protocol error or the tool's error result). */
+export function outcomeMark(r: Result): string {
+    if (r.ok) {
+        return '✓';
+    }
+    return r.cancelled === true ? '⊘' : '✖';
 }
 
 /** One result: its heading, an error banner when it failed, then its content. */
@@ -45,6 +52,8 @@ export function renderResult(r: Result, heading: boolean): string {
     }
     if (r.isError) {
         parts.push(`<div class="error" role="alert"><b>The tool reported an error (isError)</b>${r.error !== undefined && r.error !== '' ? `: ${escapeHtml(r.error)}` : ''}</div>`);
+    } else if (r.cancelled === true) {
+        parts.push(`<div class="cancelled" role="status"><b>Cancelled</b>: ${escapeHtml(r.error ?? r.summary)}</div>`);
     } else if (!r.ok) {
         parts.push(`<div class="error" role="alert"><b>Failed</b>: ${escapeHtml(r.error ?? r.summary)}</div>`);
     }
@@ -52,7 +61,7 @@ export function renderResult(r: Result, heading: boolean): string {
         parts.push(renderResponse(r.kind, r.response));
         parts.push(`<details><summary>Raw response</summary><pre>${escapeHtml(prettyJson(r.response))}</pre></details>`);
     }
-    return `<section class="${r.ok ? 'ok' : 'failed'}">${parts.join('\n')}</section>`;
+    return `<section class="${r.ok ? 'ok' : r.cancelled === true ? 'cancelled' : 'failed'}">${parts.join('\n')}</section>`;
 }
 
 /** The MCP result by kind: tool content, prompt messages, resource contents. */
@@ -166,5 +175,6 @@ function audio(mimeType: unknown, data: unknown): string {
 const STYLE = `body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);padding:0 1em}
 pre{background:var(--vscode-textCodeBlock-background);padding:.5em;overflow:auto;white-space:pre-wrap;word-break:break-word}
 .meta{opacity:.8}.error{color:var(--vscode-errorForeground);border:1px solid var(--vscode-inputValidation-errorBorder);padding:.5em;margin:.5em 0}
+.cancelled{border:1px solid var(--vscode-panel-border);padding:.5em;margin:.5em 0}
 .message{border-left:3px solid var(--vscode-textLink-foreground);padding-left:.5em;margin:.5em 0}.role{font-weight:bold}
 img{max-width:100%;image-rendering:pixelated;min-width:64px;border:1px solid var(--vscode-panel-border)}details{margin:.5em 0}`;

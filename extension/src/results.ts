@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 
 import { ResultHistory } from './history';
 import type { Result } from './lsp_ext';
-import { renderPage } from './render';
+import { outcomeMark, renderPage } from './render';
 
 export class ResultViews implements vscode.Disposable {
     private readonly history = new ResultHistory();
@@ -39,5 +39,5 @@ export class ResultViews implements vscode.Disposable {
 }
 
 function title(r: Result): string {
-    return `${r.ok ? '✓' : '✖'} ${r.name}`;
+    return `${outcomeMark(r)} ${r.name}`;
 }

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 
 import { ResultHistory, resultKey } from '../src/history';
 import type { Result } from '../src/lsp_ext';
-import { contentBlock, escapeHtml, image, renderPage, renderResponse, renderResult, textBlock } from '../src/render';
+import { contentBlock, escapeHtml, image, outcomeMark, renderPage, renderResponse, renderResult, textBlock } from '../src/render';
 
 const PNG = 'iVBORw0KGgo=';
 
@@ -42,6 +42,16 @@ describe('renderResult', () => {
         const html = renderResult(result({ ok: false, error: 'connection refused', response: undefined }), true);
         assert.match(html, /<b>Failed<\/b>: connection refused/);
         assert.ok(!html.includes('Raw response'));
+    });
+    it('shows a cancelled call as cancelled, not failed', () => {
+        const r = result({ ok: false, cancelled: true, error: 'cancelled after 1.2s', response: undefined });
+        const html = renderResult(r, true);
+        assert.match(html, /<section class="cancelled"><h1>/);
+        assert.match(html, /class="cancelled" role="status"><b>Cancelled<\/b>: cancelled after 1.2s/);
+        assert.ok(!html.includes('role="alert"'), html);
+        assert.equal(outcomeMark(r), '⊘');
+        assert.equal(outcomeMark(result({ ok: false, error: 'refused' })), '✖');
+        assert.equal(outcomeMark(result({ ok: true })), '✓');
     });
     it('pretty-prints structured content and JSON text', () => {
         const html = renderResponse('tool', { content: [{ type: 'text', text: '{"a":1}' }], structuredContent: { sum: 3 } });

@@ -34,7 +34,6 @@ func MessageEvents(server string, kind Kind, raw []byte) []Event {
 type rpcMessage struct {
 	ID     json.RawMessage `json:"id"`
 	Method string          `json:"method"`
-	Result json.RawMessage `json:"result"`
 	Error  *struct {
 		Code    int64  `json:"code"`
 		Message string `json:"message"`

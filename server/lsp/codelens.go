@@ -84,11 +84,7 @@ func requestLenses(u uri.URI, req *config.Request, last lspext.Result, ran bool)
 	out := []protocol.Command{{Title: run.title, Command: run.name,
 		Arguments: lensArg(lspext.RunArgs{URI: string(u), Request: &index})}}
 	if ran {
-		title := "✓ " + last.Summary
-		if !last.OK {
-			title = "✖ " + last.Summary
-		}
-		out = append(out, protocol.Command{Title: title, Command: lspext.CmdShowResult,
+		out = append(out, protocol.Command{Title: outcomeMark(last) + " " + last.Summary, Command: lspext.CmdShowResult,
 			Arguments: lensArg(lspext.RequestArgs{URI: string(u), Request: index})})
 	}
 	return out

@@ -448,6 +448,17 @@ func TestCancelStopsSlowTool(t *testing.T) {
 			if err := <-done; how == "workDoneProgress" && err != nil {
 				t.Errorf("run cancelled by progress: %v", err)
 			}
+			// The user asked for it: an information, not an error.
+			msg, err := w.AwaitNotification(ctx, protocol.MethodWindowShowMessage, func(raw json.RawMessage) bool {
+				return strings.Contains(string(raw), "slow")
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var shown protocol.ShowMessageParams
+			if json.Unmarshal(msg, &shown); shown.Type != protocol.MessageTypeInfo || !strings.HasPrefix(shown.Message, "⊘ tool slow (demo): cancelled after") {
+				t.Errorf("shown after the cancel: %+v", shown)
+			}
 		})
 	}
 }

@@ -25,6 +25,18 @@ func (s *Server) outputDir() string {
 	return filepath.Join(dir, "mcpls")
 }
 
+// outcomeMark is the sign of an outcome: ✓ done, ⊘ cancelled, ✖ failed
+// (a protocol error, or the tool's own error result).
+func outcomeMark(r lspext.Result) string {
+	switch {
+	case r.OK:
+		return "✓"
+	case r.Cancelled:
+		return "⊘"
+	}
+	return "✖"
+}
+
 // renderResult writes r as a Markdown file under dir/results, with images
 // and blobs saved beside it, and returns the file's path.
 func renderResult(dir string, r lspext.Result) (string, error) {
@@ -34,11 +46,7 @@ func renderResult(dir string, r lspext.Result) (string, error) {
 	}
 	base := fmt.Sprintf("%s-%s-%s", fileSafe(r.Server), fileSafe(r.Target), time.Now().UTC().Format("20060102T150405.000"))
 	rd := &renderer{dir: dir, base: base}
-	mark := "✓"
-	if !r.OK {
-		mark = "✖"
-	}
-	fmt.Fprintf(&rd.b, "# %s\n\n%s %s · %s `%s` on `%s` · %s\n\n", r.Name, mark, r.Summary, r.Kind, r.Target, r.Server, r.Time)
+	fmt.Fprintf(&rd.b, "# %s\n\n%s %s · %s `%s` on `%s` · %s\n\n", r.Name, outcomeMark(r), r.Summary, r.Kind, r.Target, r.Server, r.Time)
 	if err := rd.response(r.Kind, r.Response); err != nil {
 		return "", err
 	}

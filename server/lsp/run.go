@@ -234,13 +234,14 @@ func (s *Server) send(ctx context.Context, rt runTarget) lspext.Result {
 	d := time.Since(start)
 	if err != nil {
 		s.mcp.lost(rt.server, sess, err)
+		cancelled := false
 		if te := timedOut(ctx); te != nil {
 			err = te
 		} else if ctx.Err() != nil {
-			err = fmt.Errorf("cancelled after %s", d.Round(time.Millisecond))
+			err, cancelled = fmt.Errorf("cancelled after %s", d.Round(time.Millisecond)), true
 		}
 		r := failedResult(rt, err)
-		r.DurationMs = ms(d)
+		r.DurationMs, r.Cancelled = ms(d), cancelled
 		return r
 	}
 	r := baseResult(rt)
@@ -317,12 +318,12 @@ func (s *Server) finish(ctx context.Context, rt runTarget, r lspext.Result) *lsp
 		s.client.Notify(lspext.MethodResult, r)
 		return &r
 	}
-	typ, mark := protocol.MessageTypeInfo, "✓"
-	if !r.OK {
-		typ, mark = protocol.MessageTypeError, "✖"
+	typ := protocol.MessageTypeInfo // done, or cancelled as asked
+	if !r.OK && !r.Cancelled {
+		typ = protocol.MessageTypeError
 	}
 	s.client.Notify(protocol.MethodWindowShowMessage, &protocol.ShowMessageParams{Type: typ,
-		Message: fmt.Sprintf("%s %s (%s): %s", mark, r.Name, r.Server, r.Summary)})
+		Message: fmt.Sprintf("%s %s (%s): %s", outcomeMark(r), r.Name, r.Server, r.Summary)})
 	if r.Response == nil {
 		return &r
 	}

@@ -109,15 +109,18 @@ type ConsoleEvent struct {
 
 // Result is the outcome of running one saved request.
 type Result struct {
-	URI        string  `json:"uri"`     // the config file
-	Request    int     `json:"request"` // index in "requests"
-	Name       string  `json:"name"`    // the request's name, or its target
-	Server     string  `json:"server"`
-	Kind       string  `json:"kind"` // tool, prompt, resource
-	Target     string  `json:"target"`
-	OK         bool    `json:"ok"`      // no protocol error and not isError
-	IsError    bool    `json:"isError"` // the tool reported an error result
-	Error      string  `json:"error,omitempty"`
+	URI     string `json:"uri"`     // the config file
+	Request int    `json:"request"` // index in "requests"
+	Name    string `json:"name"`    // the request's name, or its target
+	Server  string `json:"server"`
+	Kind    string `json:"kind"` // tool, prompt, resource
+	Target  string `json:"target"`
+	OK      bool   `json:"ok"`      // no protocol error and not isError
+	IsError bool   `json:"isError"` // the tool reported an error result
+	Error   string `json:"error,omitempty"`
+	// Cancelled: the user (or the editor) cancelled the request; not OK,
+	// but no failure either. A timeout is a failure.
+	Cancelled  bool    `json:"cancelled,omitempty"`
 	Summary    string  `json:"summary"` // "212 ms · 3 items", or the error
 	DurationMs float64 `json:"durationMs"`
 	// Response is the MCP result (CallToolResult, GetPromptResult,
