@@ -64,6 +64,7 @@ export interface ServerState {
   uri: string;
   name: string;
   state: string;
+  queued?: boolean;
   transport: string;
   target?: string;
   counts: Counts;

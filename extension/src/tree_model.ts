@@ -96,7 +96,7 @@ export function childNodes(node: Node, entries: ServerEntry[], now: Date): Node[
 export function serverNode(e: ServerEntry, now: Date): ServerNode {
     const st = e.state;
     const cached = e.catalog !== undefined && st.cachedAt !== undefined && st.cachedAt !== '';
-    const parts = [STATE_WORDS[st.state] ?? st.state];
+    const parts = [stateWords(st)];
     if (e.catalog !== undefined) {
         parts.push(countsText(st.counts.tools, st.counts.prompts, st.counts.resources + st.counts.templates));
     }
@@ -105,14 +105,25 @@ export function serverNode(e: ServerEntry, now: Date): ServerNode {
     }
     return {
         type: 'server', id: `server:${e.key}`, entry: e, label: st.name, description: parts.join(' · '),
-        tooltip: serverTooltip(e, now), icon: STATE_ICONS[st.state] ?? { id: 'circle-outline' },
+        tooltip: serverTooltip(e, now), icon: st.queued === true ? { id: 'clock' } : STATE_ICONS[st.state] ?? { id: 'circle-outline' },
         contextValue: serverContext(e),
     };
 }
 
-/** contextValue of a server: its state, and whether it has auth to sign out of. */
+/** What a server's state is called; an automatic connect waiting for its turn is queued. */
+function stateWords(st: ServerEntry['state']): string {
+    if (st.state === states.connecting && st.queued === true) {
+        return 'queued to connect';
+    }
+    return STATE_WORDS[st.state] ?? st.state;
+}
+
+/** contextValue of a server: its state, whether it is queued to connect, and whether it has auth to sign out of. */
 export function serverContext(e: ServerEntry): string {
     const parts = ['mcpls.server', e.state.state];
+    if (e.state.queued === true) {
+        parts.push('queued');
+    }
     if (e.state.auth?.signedIn === true) {
         parts.push('signedIn');
     }
@@ -121,7 +132,7 @@ export function serverContext(e: ServerEntry): string {
 
 export function serverTooltip(e: ServerEntry, now: Date): string {
     const st = e.state;
-    const lines = [`**${md(st.name)}** — ${STATE_WORDS[st.state] ?? md(st.state)}`, ''];
+    const lines = [`**${md(st.name)}** — ${md(stateWords(st))}`, ''];
     lines.push(`- transport: ${md(st.transport || 'unknown')}`);
     if (st.target !== undefined && st.target !== '') {
         lines.push(`- target: \`${code(st.target)}\``);

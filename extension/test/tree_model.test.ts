@@ -110,6 +110,16 @@ describe('tree', () => {
         const [server] = rootNodes([entry], now);
         assert.ok(server?.tooltip?.includes('\\[click\\]\\(command:evil\\) \\$\\(bug\\)'));
     });
+    it('shows an automatic connect waiting for its turn as queued, with Connect inline', () => {
+        const store = new ServerStore();
+        const entry = store.update(state({ state: 'connecting', queued: true, cachedAt: '2026-11-26T11:55:00Z' }));
+        const [server] = rootNodes([entry], now);
+        assert.ok(server);
+        assert.equal(server.description, 'queued to connect · 2 tools, 1 prompt, 2 resources · cached 5 min ago');
+        assert.equal(server.icon.id, 'clock');
+        assert.equal(server.contextValue, 'mcpls.server.connecting.queued');
+        assert.match(server.tooltip ?? '', /— queued to connect/);
+    });
     it('has a signedIn context for servers signed in', () => {
         const store = new ServerStore();
         const entry = store.update(state({ auth: { kind: 'oauth', signedIn: true, issuer: 'https://auth.example.com' } }));

@@ -46,6 +46,11 @@ func redactJSON(raw []byte, secrets []string) []byte {
 	if !json.Valid(raw) {
 		return redactInvalid(raw, secrets)
 	}
+	return redactValidJSON(raw, secrets)
+}
+
+// redactValidJSON is redactJSON for raw already known to be valid JSON.
+func redactValidJSON(raw []byte, secrets []string) []byte {
 	r := jsonRedactor{in: raw, out: make([]byte, 0, len(raw)+16), secrets: secrets}
 	if err := r.value(); err != nil {
 		// json.Valid accepted the input, so this does not happen; fail closed.

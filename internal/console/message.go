@@ -55,7 +55,7 @@ func messageEvent(now time.Time, server string, kind Kind, raw []byte) Event {
 	}
 	e.Method = msg.Method
 	e.ID = idString(msg.ID)
-	e.Data = RedactJSON(raw)
+	e.Data = redactValidJSON(raw, nil) // the decode above checked it
 	e.Message = summary(arrow, &msg, e.ID)
 	if msg.Error != nil {
 		e.Level = LevelError

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -87,25 +88,55 @@ func TestAutoConnectIsBounded(t *testing.T) {
 		t.Fatalf("more than %d automatic connects in flight", lsp.AutoConnectSlots)
 	case <-time.After(300 * time.Millisecond):
 	}
-	// Those waiting for a slot show as connecting, not idle.
-	state := map[string]string{}
+	// Those waiting for a slot show as queued to connect, not idle.
+	state := map[string]lspext.ServerState{}
 	_, err := w.AwaitNotification(ctx, lspext.MethodServerState, func(raw json.RawMessage) bool {
 		var st lspext.ServerState
 		if json.Unmarshal(raw, &st) == nil {
-			state[st.Name] = st.State
+			state[st.Name] = st
 		}
+		queued := 0
 		for i := range n {
-			if state[fmt.Sprintf("s%d", i)] != lspext.StateConnecting {
+			st := state[fmt.Sprintf("s%d", i)]
+			if st.State != lspext.StateConnecting {
 				return false
 			}
+			if st.Queued {
+				queued++
+			}
 		}
-		return true
+		return queued == n-lsp.AutoConnectSlots
 	})
 	if err != nil {
-		t.Fatalf("not every server shows connecting while the first connects hang: %v; states: %v", err, state)
+		t.Fatalf("not %d connecting and %d of them queued while the first connects hang: %v; states: %v", n, n-lsp.AutoConnectSlots, err, state)
+	}
+	var queued string
+	for name, st := range state {
+		if st.Queued {
+			queued = name
+		}
+	}
+	lenses := lensTitles(w.lenses(t, ctx))
+	if !slices.Contains(lenses, "Queued to connect") || !slices.Contains(lenses, "Connect now") {
+		t.Errorf("lenses = %q, want Queued to connect | Connect now", lenses)
+	}
+	// Connect now does not wait for a slot.
+	manual := make(chan lspext.ServerState, 1)
+	go func() {
+		var st lspext.ServerState
+		_ = w.command(ctx, lspext.CmdConnect, lspext.ServerArgs{URI: string(w.uri), Server: queued}, &st)
+		manual <- st
+	}()
+	select {
+	case <-arrived:
+	case <-ctx.Done():
+		t.Fatalf("connecting %s by hand waited for a slot", queued)
 	}
 	release()
-	for i := lsp.AutoConnectSlots; i < n; i++ {
+	if st := <-manual; st.State != lspext.StateConnected {
+		t.Errorf("connect %s by hand: %+v", queued, st)
+	}
+	for i := lsp.AutoConnectSlots + 1; i < n; i++ {
 		select {
 		case <-arrived:
 		case <-ctx.Done():

@@ -47,6 +47,9 @@ func serverLenses(st lspext.ServerState, now time.Time) []protocol.Command {
 	}
 	switch st.State {
 	case lspext.StateConnecting:
+		if st.Queued {
+			return []protocol.Command{cmd("Queued to connect", lspext.CmdShowConsole), cmd("Connect now", lspext.CmdConnect)}
+		}
 		return []protocol.Command{cmd("Connecting…", lspext.CmdShowConsole)}
 	case lspext.StateConnected:
 		c := st.Counts

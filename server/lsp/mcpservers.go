@@ -55,6 +55,7 @@ type mcpServer struct {
 	keyed     bool          // cacheKey is known (the target could be built)
 	dialed    string        // identity of the target sess is connected to
 	busy      chan struct{} // closed when the connect in progress ends; nil when none
+	queued    bool          // an automatic connect waits for a slot (autoConnectSlots)
 }
 
 // mcpServers is the per-workspace MCP manager.
@@ -134,25 +135,30 @@ func (m *mcpServers) withCatalog(st lspext.ServerState) lspext.ServerState {
 	}
 	m.mu.Unlock()
 	if cat != nil {
+		describeCatalog(&st, cat) // the counts of the catalog sent, should it have changed since
 		st.Catalog = m.encodings.encode(cat)
 	}
 	return st
 }
 
 func (m *mcpServers) stateLocked(k serverKey, e *mcpServer) lspext.ServerState {
-	st := lspext.ServerState{URI: string(k.uri), Name: k.name, State: e.state,
+	st := lspext.ServerState{URI: string(k.uri), Name: k.name, State: e.state, Queued: e.queued,
 		Transport: e.transport, Target: e.target, Error: e.err, Auth: m.s.auth.authState(k)}
 	if e.cat != nil {
-		c := e.cat
-		st.Counts = lspext.Counts{Tools: len(c.Tools), Prompts: len(c.Prompts),
-			Resources: len(c.Resources), Templates: len(c.Templates)}
-		st.Protocol = c.ProtocolVersion
-		st.ServerApp = strings.TrimSpace(c.Server.Name + " " + c.Server.Version)
+		describeCatalog(&st, e.cat)
 	}
 	if !e.cachedAt.IsZero() {
 		st.CachedAt = e.cachedAt.UTC().Format(time.RFC3339)
 	}
 	return st
+}
+
+// describeCatalog sets what st says of catalog c, but the catalog itself.
+func describeCatalog(st *lspext.ServerState, c *mcp.Catalog) {
+	st.Counts = lspext.Counts{Tools: len(c.Tools), Prompts: len(c.Prompts),
+		Resources: len(c.Resources), Templates: len(c.Templates)}
+	st.Protocol = c.ProtocolVersion
+	st.ServerApp = strings.TrimSpace(c.Server.Name + " " + c.Server.Version)
 }
 
 // session returns the live session of k, nil when not connected.
@@ -234,23 +240,36 @@ func (m *mcpServers) prime(k serverKey, f *config.File, srv *config.Server, fold
 	return t, nil
 }
 
-// queue shows server k as connecting while its automatic connect waits
-// for a slot (autoConnectSlots), with its cached catalog meanwhile: it is
-// on its way, not idle. The connect that follows settles the state.
-func (m *mcpServers) queue(k serverKey, f *config.File, srv *config.Server, folder string) {
+// queue shows server k as queued to connect while its automatic connect
+// waits for a slot (autoConnectSlots), with its cached catalog meanwhile:
+// it is on its way, not idle, and the user may still connect it at once.
+// It reports whether k is queued; dequeue then tells whether to go on.
+func (m *mcpServers) queue(k serverKey, f *config.File, srv *config.Server, folder string) bool {
 	if _, err := m.prime(k, f, srv, folder); err != nil {
-		return // the connect reports it
+		return false // connecting reports it
 	}
 	m.mu.Lock()
 	e := m.entry(k)
-	idle := e.sess == nil && e.busy == nil && e.state != lspext.StateConnecting && !m.closed
+	idle := e.sess == nil && e.busy == nil && !e.queued && !m.closed
 	if idle {
-		e.state, e.err = lspext.StateConnecting, ""
+		e.state, e.err, e.queued = lspext.StateConnecting, "", true
 	}
 	m.mu.Unlock()
 	if idle {
 		m.changed(k)
 	}
+	return idle
+}
+
+// dequeue ends k's wait for an automatic connect's slot. It reports false
+// when the user connected or disconnected k meanwhile: nothing to do.
+func (m *mcpServers) dequeue(k serverKey) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e := m.entry(k)
+	was := e.queued
+	e.queued = false
+	return was
 }
 
 // connect connects server srv of file f (a no-op when connected; it waits
@@ -281,6 +300,7 @@ func (m *mcpServers) connect(ctx context.Context, k serverKey, f *config.File, s
 		m.disconnect(k)
 		m.mu.Lock()
 	}
+	e.queued = false // connecting now: whatever queued it finds nothing to do
 	if e.sess != nil || m.closed {
 		defer m.mu.Unlock()
 		return m.stateLocked(k, e)
@@ -299,6 +319,26 @@ func (m *mcpServers) connect(ctx context.Context, k serverKey, f *config.File, s
 	m.changed(k)
 	m.dial(ctx, k, t)
 	return m.state(k)
+}
+
+// settle waits until no connect of k is in progress, or ctx ends.
+func (m *mcpServers) settle(ctx context.Context, k serverKey) {
+	for {
+		m.mu.Lock()
+		var busy chan struct{}
+		if e := m.servers[k]; e != nil {
+			busy = e.busy
+		}
+		m.mu.Unlock()
+		if busy == nil {
+			return
+		}
+		select {
+		case <-busy:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // dial runs the handshake. It is bounded by the server's lifetime and by
@@ -360,7 +400,12 @@ func (m *mcpServers) store(k serverKey, cat mcp.Catalog) {
 	if m.cache == nil || !keyed {
 		return
 	}
-	if err := m.cache.Store(key, m.encodings.encode(&cat)); err != nil {
+	raw := m.encodings.encode(&cat)
+	if raw == nil {
+		m.s.logf("caching the catalog of %q: it cannot be encoded", k.name)
+		return
+	}
+	if err := m.cache.Store(key, raw); err != nil {
 		m.s.logf("caching the catalog of %q: %v", k.name, err)
 	}
 }
@@ -370,7 +415,7 @@ func (m *mcpServers) store(k serverKey, cat mcp.Catalog) {
 func (m *mcpServers) fail(k serverKey, err error) {
 	m.mu.Lock()
 	e := m.entry(k)
-	e.err = shortError(err)
+	e.err, e.queued = shortError(err), false
 	var me *mcp.Error
 	switch {
 	case errors.As(err, &me) && me.Kind == mcp.KindHTTPStatus && me.Status == 401:
@@ -426,7 +471,7 @@ func (m *mcpServers) disconnect(k serverKey) lspext.ServerState {
 	m.mu.Lock()
 	e := m.entry(k)
 	sess := e.sess
-	e.sess, e.state, e.err = nil, lspext.StateDisconnected, ""
+	e.sess, e.state, e.err, e.queued = nil, lspext.StateDisconnected, "", false
 	if e.cat != nil && e.cachedAt.IsZero() {
 		e.cachedAt = time.Now()
 	}

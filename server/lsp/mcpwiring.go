@@ -77,7 +77,7 @@ func (s *Server) autoConnect(snap *Snapshot, doc *Document) {
 				_, _ = s.mcp.prime(k, f, srv, folder)
 				continue
 			}
-			s.mcp.queue(k, f, srv, folder)
+			queued := s.mcp.queue(k, f, srv, folder)
 			s.client.Go(func(ctx context.Context) {
 				select {
 				case s.autoSlots <- struct{}{}:
@@ -85,6 +85,9 @@ func (s *Server) autoConnect(snap *Snapshot, doc *Document) {
 					return
 				}
 				defer func() { <-s.autoSlots }()
+				if queued && !s.mcp.dequeue(k) {
+					return // connected or disconnected by the user meanwhile
+				}
 				s.connectBounded(ctx, snap, k, f, srv, folder)
 			})
 		}

@@ -63,9 +63,12 @@ const (
 
 // ServerState is one server of one config file, as the editor shows it.
 type ServerState struct {
-	URI       string `json:"uri"`  // the config file
-	Name      string `json:"name"` // the server's key in the file
-	State     string `json:"state"`
+	URI   string `json:"uri"`  // the config file
+	Name  string `json:"name"` // the server's key in the file
+	State string `json:"state"`
+	// Queued: in state connecting, an automatic connect is waiting for its
+	// turn (a few run at once); connecting by hand does not wait.
+	Queued    bool   `json:"queued,omitempty"`
 	Transport string `json:"transport"`        // stdio, http or sse
 	Target    string `json:"target,omitempty"` // URL (redacted) or command line
 	Counts    Counts `json:"counts"`
