@@ -42,21 +42,23 @@ func TestProgress(t *testing.T) {
 }
 
 func TestTimeoutResetsOnProgress(t *testing.T) {
-	// 8 steps 50ms apart take 400ms; the idle timeout is 200ms. Progress
-	// keeps the request alive.
-	srv := mcptest.StartHTTP(t, mcptest.NewServer(mcptest.Options{ProgressEvery: 50 * time.Millisecond}))
+	// 30 steps 40ms apart take at least 1.2s; the idle timeout is 1s.
+	// Progress keeps the request alive. The idle timeout is far above the
+	// step so that a loaded machine, which may delay one step by hundreds
+	// of milliseconds, still delivers progress within it.
+	srv := mcptest.StartHTTP(t, mcptest.NewServer(mcptest.Options{ProgressEvery: 40 * time.Millisecond}))
 	target := httpTarget(srv.URL)
-	target.Timeout = 200 * time.Millisecond
-	target.MaxTimeout = 5 * time.Second
+	target.Timeout = time.Second
+	target.MaxTimeout = 30 * time.Second
 	s, _ := connect(t, target, nil)
-	res, err := s.CallTool(testContext(t), "slow", json.RawMessage(`{"steps":8}`), nil)
-	if err != nil || textOf(t, res) != "done after 8 steps" {
+	res, err := s.CallTool(testContext(t), "slow", json.RawMessage(`{"steps":30}`), nil)
+	if err != nil || textOf(t, res) != "done after 30 steps" {
 		t.Fatalf("slow = %+v, %v; progress should have reset the timeout", res, err)
 	}
 	// The maximum still applies.
-	target.MaxTimeout = 250 * time.Millisecond
+	target.MaxTimeout = 1100 * time.Millisecond
 	s2, _ := connect(t, target, nil)
-	_, err = s2.CallTool(testContext(t), "slow", json.RawMessage(`{"steps":8}`), nil)
+	_, err = s2.CallTool(testContext(t), "slow", json.RawMessage(`{"steps":30}`), nil)
 	if !errors.Is(err, mcp.ErrTimeout) {
 		t.Fatalf("slow past MaxTimeout: err = %v, want ErrTimeout", err)
 	}
@@ -115,7 +117,8 @@ func TestTimeoutCancelsAndReports(t *testing.T) {
 func TestListChangedRelists(t *testing.T) {
 	srv := mcptest.StartHTTP(t, mcptest.NewServer(mcptest.Options{}))
 	catalogs := make(chan mcp.Catalog, 4)
-	s, _ := connect(t, httpTarget(srv.URL), &mcp.Options{OnCatalog: func(c mcp.Catalog) { catalogs <- c }})
+	s, rec := connect(t, httpTarget(srv.URL), &mcp.Options{OnCatalog: func(c mcp.Catalog) { catalogs <- c }})
+	waitStandaloneStream(t, rec)
 	if _, err := s.CallTool(testContext(t), "add_tool", nil, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +220,8 @@ func TestRootsAndLogging(t *testing.T) {
 func TestResourceUpdated(t *testing.T) {
 	srv := mcptest.StartHTTP(t, mcptest.NewServer(mcptest.Options{}))
 	updated := make(chan string, 1)
-	s, _ := connect(t, httpTarget(srv.URL), &mcp.Options{OnResourceUpdated: func(uri string) { updated <- uri }})
+	s, rec := connect(t, httpTarget(srv.URL), &mcp.Options{OnResourceUpdated: func(uri string) { updated <- uri }})
+	waitStandaloneStream(t, rec)
 	ctx := testContext(t)
 	if err := s.Subscribe(ctx, "test://static/1"); err != nil {
 		t.Fatal(err)

@@ -37,12 +37,7 @@ func TestNoLeaks(t *testing.T) {
 		if _, err := s.CallTool(testContext(t), "echo", []byte(`{"text":"x"}`), nil); err != nil {
 			t.Errorf("%s: echo: %v", name, err)
 		}
-		ctx, cancel := context.WithTimeout(testContext(t), 50*time.Millisecond)
-		_, _ = s.CallTool(ctx, "hang", nil, nil)
-		cancel()
-		if srv := servers[name]; srv != nil {
-			receive(t, srv.Cancelled, name+": the server to see the cancellation")
-		}
+		cancelHang(t, s, servers[name], name)
 		pid := s.PID()
 		if err := s.Close(); err != nil {
 			t.Logf("%s: Close: %v", name, err)
@@ -61,6 +56,36 @@ func TestNoLeaks(t *testing.T) {
 			t.Fatalf("%d goroutines, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
 		}
 		<-tick.C
+	}
+}
+
+// cancelHang cancels a call of the hang tool mid-flight. With an
+// in-process server it cancels once the tool started and waits until the
+// server saw the cancellation: a cancel on a timer may come before the
+// request reached the server, which then has nothing to cancel. A stdio
+// child gives no such signal, so there the call is given up after a moment.
+func cancelHang(t *testing.T, s *mcp.Session, srv *mcptest.Server, name string) {
+	t.Helper()
+	var ctx context.Context
+	var cancel context.CancelFunc
+	if srv != nil {
+		ctx, cancel = context.WithCancel(testContext(t))
+	} else {
+		ctx, cancel = context.WithTimeout(testContext(t), 50*time.Millisecond)
+	}
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.CallTool(ctx, "hang", nil, nil)
+		done <- err
+	}()
+	if srv != nil {
+		receive(t, srv.Started, name+": the hang tool to start")
+		cancel()
+	}
+	receive(t, done, name+": the cancelled call to return")
+	if srv != nil {
+		receive(t, srv.Cancelled, name+": the server to see the cancellation")
 	}
 }
 

@@ -2,6 +2,7 @@ package mcp_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -60,9 +61,27 @@ func waitEvent(t *testing.T, rec *console.Recorder, what string, pred func(conso
 	defer cancel()
 	e, err := rec.Wait(ctx, pred)
 	if err != nil {
-		t.Fatalf("no console event %s: %v", what, err)
+		var seen strings.Builder
+		for _, e := range rec.Events() {
+			fmt.Fprintf(&seen, "\n\t%s %s %s %s", e.Time.Format("15:04:05.000"), e.Kind, e.Method, e.Message)
+		}
+		t.Fatalf("no console event %s: %v; the events:%s", what, err, seen.String())
 	}
 	return e
+}
+
+// waitStandaloneStream waits until the server answered the session's
+// standalone GET stream. A notification the server sends outside any
+// request (list_changed, resources/updated) goes on that stream, and a
+// server without an event store drops it while the stream is not open:
+// Connect returns before it is, and on a loaded machine the test would
+// otherwise race it. The SDK server registers the stream before it
+// answers, so once the client saw the answer no such notification is lost.
+func waitStandaloneStream(t *testing.T, rec *console.Recorder) {
+	t.Helper()
+	waitEvent(t, rec, "the standalone GET stream", func(e console.Event) bool {
+		return e.Kind == console.KindHTTP && e.Method == "GET" && strings.Contains(e.Message, "→ 200")
+	})
 }
 
 // receive waits for a value on ch.

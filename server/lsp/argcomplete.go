@@ -36,8 +36,6 @@ const (
 	// argDebounce is how long a completion waits for a newer one for the
 	// same field before asking the server.
 	argDebounce = 100 * time.Millisecond
-	// argWait caps how long the editor waits for the server's answer.
-	argWait = 500 * time.Millisecond
 	// argCallTimeout bounds one completion/complete call; an answer that
 	// comes after argWait still fills the cache for the editor's next ask.
 	argCallTimeout = 5 * time.Second
@@ -46,6 +44,10 @@ const (
 	// argCacheMax bounds the answers kept, least recently used out first.
 	argCacheMax = 512
 )
+
+// argWait caps how long the editor waits for the server's answer. A
+// variable so that tests about the answer, not the cap, can wait longer.
+var argWait = 500 * time.Millisecond
 
 // errArgClosed answers the completions asked while the server stops.
 var errArgClosed = errors.New("the language server is stopping")

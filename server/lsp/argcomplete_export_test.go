@@ -1,6 +1,9 @@
 package lsp
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // GateArgDebounce makes the debounce window of the server's completions
 // end only when release is called (or the test ends), so that tests can
@@ -22,4 +25,13 @@ func GateArgDebounce(t testing.TB) (release func()) {
 		debounceGate.Store(nil)
 	})
 	return release
+}
+
+// SetArgWait sets how long completions wait for the server's answer, for
+// a test about the answer rather than the cap: on a loaded machine the
+// answer may take longer than the cap. Call it before starting the server.
+func SetArgWait(t testing.TB, d time.Duration) {
+	old := argWait
+	argWait = d
+	t.Cleanup(func() { argWait = old })
 }

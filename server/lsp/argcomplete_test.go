@@ -147,6 +147,8 @@ func after(text, s string, n int) int {
 }
 
 func TestServerCompletesArgumentsAndVariables(t *testing.T) {
+	// The answers are the point here; the cap is TestServerCompletionFailures'.
+	lsp.SetArgWait(t, timeout)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	d := startCountingDemo(t, passThrough)
@@ -241,6 +243,8 @@ func TestServerCompletesArgumentsAndVariables(t *testing.T) {
 // makes one call, for the latest; the superseded return at once, marked
 // incomplete.
 func TestServerCompletionDebounces(t *testing.T) {
+	// The answers are the point here; the cap is TestServerCompletionFailures'.
+	lsp.SetArgWait(t, timeout)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	d := startCountingDemo(t, passThrough)

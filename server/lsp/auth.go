@@ -231,11 +231,15 @@ func (sa *serverAuth) tellFailure(k serverKey, err error) {
 }
 
 // connectAgain connects e's server unless it is connected (a live session
-// picks the new token up by itself).
+// picks the new token up by itself). A connect still in flight started
+// before the token existed (it is usually the one whose 401 offered the
+// sign-in): it is waited for, not joined, or its 401 would be taken for
+// the answer to this one.
 func (sa *serverAuth) connectAgain(ctx context.Context, e *authServer) error {
 	if sa.reconnect != nil {
 		return sa.reconnect(ctx, e)
 	}
+	sa.s.mcp.settle(ctx, e.k)
 	if sa.s.mcp.session(e.k) != nil {
 		return nil
 	}
