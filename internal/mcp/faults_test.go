@@ -262,3 +262,50 @@ func TestStdioGarbageMidSession(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+// cancelOnSend cancels a connect once its first message is on the wire.
+type cancelOnSend struct {
+	console.Recorder
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnSend) Emit(e console.Event) {
+	c.Recorder.Emit(e)
+	if e.Kind == console.KindSend {
+		c.cancel()
+	}
+}
+
+// A connect given up by its caller says so (not a timeout, and not what
+// the peer did after we stopped listening), at once, and without sending
+// notifications/cancelled for initialize, which clients must not cancel.
+func TestConnectCancelled(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		target mcp.Target
+	}{
+		{"http", httpTarget(hangingURL(t))},
+		{"stdio", stdioTarget(mcptest.ModeSilent)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(testContext(t))
+			defer cancel()
+			sink := &cancelOnSend{cancel: cancel}
+			s, err := mcp.Connect(ctx, tt.target, &mcp.Options{Console: sink})
+			if err == nil {
+				s.Close()
+				t.Fatal("Connect succeeded")
+			}
+			var merr *mcp.Error
+			if !errors.As(err, &merr) || merr.Kind != mcp.KindClosed || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "cancelled") {
+				t.Errorf("err = %v (kind %v), want a cancellation", err, merr)
+			}
+			for _, e := range sink.Events() {
+				if e.Method == "notifications/cancelled" {
+					t.Errorf("initialize was cancelled on the wire (the protocol forbids it): %s", e.Message)
+				}
+			}
+			assertChildrenGone(t, &sink.Recorder)
+		})
+	}
+}

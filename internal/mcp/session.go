@@ -269,6 +269,9 @@ func (s *Session) dialStdio(ctx context.Context) (*connection, error) {
 // stdioFailure says why a stdio exchange failed: garbage on stdout, the
 // process exiting, or no answer in time.
 func (s *Session) stdioFailure(ctx context.Context, op string, p *process, lt *loggedTransport, err error) error {
+	if e := s.cancelled(ctx, op, err); e != nil {
+		return e
+	}
 	readErr := lt.firstReadErr()
 	if e := s.garbageError(op, p, lt, err); e != nil {
 		return e
@@ -287,6 +290,16 @@ func (s *Session) stdioFailure(ctx context.Context, op string, p *process, lt *l
 			Detail: fmt.Sprintf("%v; stdout ended with %q", readErr, culprit(console.RedactText(p.stdoutTail()), 200))}
 	}
 	return &Error{Server: s.target.Name, Op: op, Kind: KindHandshake, Err: err, Detail: console.RedactText(err.Error())}
+}
+
+// cancelled is the error of an exchange given up because ctx was
+// cancelled (not timed out), nil otherwise: whatever the peer did after
+// we stopped listening says nothing about it.
+func (s *Session) cancelled(ctx context.Context, op string, err error) *Error {
+	if !errors.Is(ctx.Err(), context.Canceled) {
+		return nil
+	}
+	return &Error{Server: s.target.Name, Op: op, Kind: KindClosed, Err: errors.Join(context.Canceled, err), Detail: "cancelled"}
 }
 
 // garbageError reports a stdout that stopped being JSON-RPC, or nil.
@@ -367,6 +380,9 @@ func (s *Session) dialSSEFallback(ctx context.Context, first error) (*connection
 // httpFailure turns an SDK error into a typed one using what the wire
 // saw, f (nil when it saw nothing wrong).
 func (s *Session) httpFailure(ctx context.Context, op string, f *httpFailure, err error) error {
+	if e := s.cancelled(ctx, op, err); e != nil {
+		return e
+	}
 	e := &Error{Server: s.target.Name, Op: op, Err: err}
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded) && (f == nil || f.status == 0):

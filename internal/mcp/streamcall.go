@@ -63,7 +63,8 @@ func (c *streamConn) route(msg jsonrpc.Message) bool {
 
 // request sends method with params (none when nil) and returns the raw
 // result. When ctx ends first, the server is told with
-// notifications/cancelled.
+// notifications/cancelled, but of initialize, which the protocol says
+// clients must not cancel.
 func (c *streamConn) request(ctx context.Context, method string, params any) (json.RawMessage, error) {
 	var raw json.RawMessage
 	if params != nil {
@@ -90,7 +91,7 @@ func (c *streamConn) request(ctx context.Context, method string, params any) (js
 		c.mu.Unlock()
 	}()
 	if err := c.Write(ctx, &jsonrpc.Request{ID: id, Method: method, Params: raw}); err != nil {
-		return nil, c.ended(ctx, key, err)
+		return nil, c.ended(ctx, method, key, err)
 	}
 	select {
 	case r := <-ch:
@@ -99,7 +100,7 @@ func (c *streamConn) request(ctx context.Context, method string, params any) (js
 		}
 		return r.Result, nil
 	case <-ctx.Done():
-		return nil, c.ended(ctx, key, ctx.Err())
+		return nil, c.ended(ctx, method, key, ctx.Err())
 	case <-c.failed:
 		return nil, fmt.Errorf("%w: %v", sdk.ErrConnectionClosed, c.failErr)
 	case <-c.done:
@@ -108,8 +109,8 @@ func (c *streamConn) request(ctx context.Context, method string, params any) (js
 }
 
 // ended tells the server a request whose context ended is cancelled.
-func (c *streamConn) ended(ctx context.Context, key int64, err error) error {
-	if ctx.Err() == nil {
+func (c *streamConn) ended(ctx context.Context, method string, key int64, err error) error {
+	if ctx.Err() == nil || method == "initialize" {
 		return err
 	}
 	note := map[string]any{"requestId": key, "reason": context.Cause(ctx).Error()}
