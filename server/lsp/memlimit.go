@@ -11,10 +11,11 @@ import (
 // what the runtime holds besides the heap. With the binary's pages (about
 // 13 MiB) and the runtime's own (about 6 MiB) it bounds the RSS the editor
 // sees while the live heap is small: a server holding a 500 KiB config,
-// about 6 MiB live per version (an open or a whole-text edit holds two
-// for a moment, and allocates some 10 MiB), stays under 40 MiB. Less makes
-// each open collect twice: 18 MiB cost half again the CPU of an open.
-const heapFloor = 20 << 20
+// about 5 MiB live per version (an open or a whole-text edit holds two
+// for a moment, and allocates some 8 MiB), stays near 35 MiB. In
+// bench-lsp, 20 MiB made opens a fifth faster for 3 MiB more; a smaller
+// floor collects more often during each open.
+const heapFloor = 16 << 20
 
 // Metrics read by memoryLimiter.adjust, in this order.
 var memoryMetrics = []string{
