@@ -5,17 +5,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
-
-	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // serveEnv makes this binary (the command or its test binary) serve N
@@ -26,21 +27,137 @@ const (
 	delayEnv = "MCPBENCH_DELAY"
 )
 
-// newEchoServer is the minimal MCP server the benchmarks call: one echo
-// tool; prompts and resources are advertised (and empty) so that full
-// discovery lists all four kinds on every peer.
-func newEchoServer() *sdk.Server {
-	s := sdk.NewServer(&sdk.Implementation{Name: "mcpbench-echo", Version: "1.0.0"}, &sdk.ServerOptions{
-		Capabilities: &sdk.ServerCapabilities{Tools: &sdk.ToolCapabilities{}, Prompts: &sdk.PromptCapabilities{}, Resources: &sdk.ResourceCapabilities{}},
-	})
-	s.AddTool(&sdk.Tool{Name: "echo", Description: "Echoes text.",
-		InputSchema: json.RawMessage(`{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}`)},
-		func(_ context.Context, req *sdk.CallToolRequest) (*sdk.CallToolResult, error) {
-			var args struct{ Text string }
-			_ = json.Unmarshal(req.Params.Arguments, &args)
-			return &sdk.CallToolResult{Content: []sdk.Content{&sdk.TextContent{Text: args.Text}}}, nil
-		})
-	return s
+// echoServer is the minimal MCP server the benchmarks call: streamable
+// HTTP with JSON responses, one echo tool, and empty prompts, resources
+// and templates, advertised so that full discovery lists all four kinds on
+// every peer. It is written for the benchmark, as small as the protocol
+// allows: a general server (the go-sdk's validates arguments against the
+// tool's schema, keeps per-session state, and offers a standalone stream)
+// spends on each request more than a client does, and that cost, the
+// same for every peer, would hide the clients' differences.
+type echoServer struct {
+	mu       sync.Mutex
+	sessions map[string]bool
+	next     int
+}
+
+func newEchoServer() *echoServer { return &echoServer{sessions: map[string]bool{}} }
+
+// echoVersions are the protocol versions the echo server speaks; it
+// answers others with the newest.
+var echoVersions = []string{"2025-03-26", "2025-06-18", "2025-11-25"}
+
+// rpcRequest is a JSON-RPC request or notification (no id).
+type rpcRequest struct {
+	ID     json.RawMessage `json:"id"`
+	Method string          `json:"method"`
+	Params json.RawMessage `json:"params"`
+}
+
+func (s *echoServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id := r.Header.Get("Mcp-Session-Id")
+	switch r.Method {
+	case http.MethodPost:
+	case http.MethodDelete:
+		s.mu.Lock()
+		delete(s.sessions, id)
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+		return
+	default: // no standalone stream: the server never speaks unprompted
+		w.Header().Set("Allow", "POST, DELETE")
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		return
+	}
+	var req rpcRequest
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
+		http.Error(w, "bad JSON-RPC message", http.StatusBadRequest)
+		return
+	}
+	if req.Method == "initialize" {
+		id = s.newSession()
+		w.Header().Set("Mcp-Session-Id", id)
+	} else if !s.known(id) {
+		http.Error(w, "unknown session", http.StatusNotFound)
+		return
+	}
+	if len(req.ID) == 0 { // a notification
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
+	result, rpcErr := answer(req)
+	resp := map[string]any{"jsonrpc": "2.0", "id": req.ID}
+	if rpcErr != nil {
+		resp["error"] = rpcErr
+	} else {
+		resp["result"] = result
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(resp)
+}
+
+func (s *echoServer) newSession() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.next++
+	id := fmt.Sprintf("echo-%d", s.next)
+	s.sessions[id] = true
+	return id
+}
+
+func (s *echoServer) known(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sessions[id]
+}
+
+// rpcError is a JSON-RPC error object.
+type rpcError struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+}
+
+// echoTool is the one tool, as tools/list gives it.
+var echoTool = json.RawMessage(`{"name":"echo","description":"Echoes text.","inputSchema":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}}`)
+
+// answer is the result of one request, or its error.
+func answer(req rpcRequest) (any, *rpcError) {
+	switch req.Method {
+	case "initialize":
+		var p struct {
+			ProtocolVersion string `json:"protocolVersion"`
+		}
+		_ = json.Unmarshal(req.Params, &p)
+		v := echoVersions[len(echoVersions)-1]
+		if slices.Contains(echoVersions, p.ProtocolVersion) {
+			v = p.ProtocolVersion
+		}
+		return map[string]any{"protocolVersion": v,
+			"capabilities": map[string]any{"tools": struct{}{}, "prompts": struct{}{}, "resources": struct{}{}},
+			"serverInfo":   map[string]string{"name": "mcpbench-echo", "version": "1.0.0"}}, nil
+	case "ping":
+		return struct{}{}, nil
+	case "tools/list":
+		return map[string]any{"tools": []json.RawMessage{echoTool}}, nil
+	case "prompts/list":
+		return map[string]any{"prompts": []any{}}, nil
+	case "resources/list":
+		return map[string]any{"resources": []any{}}, nil
+	case "resources/templates/list":
+		return map[string]any{"resourceTemplates": []any{}}, nil
+	case "tools/call":
+		var p struct {
+			Name      string `json:"name"`
+			Arguments struct {
+				Text *string `json:"text"`
+			} `json:"arguments"`
+		}
+		if err := json.Unmarshal(req.Params, &p); err != nil || p.Name != "echo" || p.Arguments.Text == nil {
+			return nil, &rpcError{Code: -32602, Message: `tools/call: want the tool "echo" with a string "text"`}
+		}
+		return map[string]any{"content": []map[string]string{{"type": "text", "text": *p.Arguments.Text}}}, nil
+	}
+	return nil, &rpcError{Code: -32601, Message: "method not found: " + req.Method}
 }
 
 // serveIfChild serves echo servers and exits when started by
@@ -66,8 +183,7 @@ func serve(n int, delay time.Duration) int {
 			fmt.Fprintln(os.Stderr, "mcpbench: listening:", err)
 			return 1
 		}
-		s := newEchoServer()
-		var h http.Handler = sdk.NewStreamableHTTPHandler(func(*http.Request) *sdk.Server { return s }, &sdk.StreamableHTTPOptions{JSONResponse: true})
+		var h http.Handler = newEchoServer()
 		if delay > 0 {
 			h = delayed(h, delay)
 		}

@@ -1,5 +1,5 @@
 // Command mcpbench measures mcpls's MCP client (internal/mcp) against its
-// peers in one run, on loopback, against a minimal go-sdk echo server
+// peers in one run, on loopback, against a minimal Go echo server
 // (streamable HTTP, JSON responses) running in a child process:
 //
 //   - tools/call p50: mcpls vs a raw net/http POST of the same JSON-RPC
@@ -85,7 +85,7 @@ func rows(r *results, c config) []row {
 }
 
 func printTable(w io.Writer, r *results, c config) {
-	fmt.Fprintf(w, "mcpbench: %d calls, %d connects, %d servers x %d rounds; go-sdk echo server on loopback (JSON responses)\n",
+	fmt.Fprintf(w, "mcpbench: %d calls, %d connects, %d servers x %d rounds; minimal Go echo server on loopback (JSON responses, no standalone stream)\n",
 		c.Calls, c.Connects, c.Servers, c.Parallel)
 	fmt.Fprintf(w, "%-30s %-15s %12s %12s %8s  %-20s %s\n", "measure", "peer", "mcpls", "peer", "ratio", "target", "result")
 	for _, x := range rows(r, c) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # MCP client benchmark: mcpls's client (internal/mcp) against a raw net/http
 # floor, the TypeScript SDK client and itself in parallel, in one run, on a
-# go-sdk echo server on loopback. Prints a table with both sides, the ratios
+# minimal Go echo server on loopback. Prints a table with both sides, the ratios
 # and PASS/MISS per target. Exits 0 whether targets pass or not (figures on a
 # shared machine inform, they don't gate); non-zero only when it cannot run.
 #
