@@ -101,11 +101,14 @@ func printTable(w io.Writer, r *results, c config) {
 	if r.ServerCPUConnectOurs > 0 {
 		fmt.Fprintf(w, "echo server CPU per connect+discovery+close: of mcpls %.0fµs, of raw %.0fµs\n",
 			r.ServerCPUConnectOurs, r.ServerCPUConnectRaw)
+	}
+	if r.ServerCPUParallel > 0 {
 		// The parallel row's floor: client and server share the cores,
-		// so N connects need at least N x (client + server CPU) / cores.
-		floor := float64(c.Servers) * (r.CPUConnectOurs + r.ServerCPUConnectOurs) / float64(runtime.NumCPU())
-		fmt.Fprintf(w, "CPU floor of %d servers in parallel on %d cores (close included): %d x (%.0f + %.0f)µs / %d = %.0fµs, %.1fx the slowest single\n",
-			c.Servers, runtime.NumCPU(), c.Servers, r.CPUConnectOurs, r.ServerCPUConnectOurs, runtime.NumCPU(), floor, floor/r.SlowestSingle)
+		// so N connects need at least N x (client + server CPU) / cores,
+		// with the CPU each connect took in those very rounds.
+		floor := float64(c.Servers) * (r.CPUParallelOurs + r.ServerCPUParallel) / float64(runtime.NumCPU())
+		fmt.Fprintf(w, "CPU floor of %d servers in parallel on %d cores, from their CPU per connect+discovery in the timed rounds: %d x (%.0f client + %.0f server)µs / %d = %.0fµs, %.1fx the slowest single\n",
+			c.Servers, runtime.NumCPU(), c.Servers, r.CPUParallelOurs, r.ServerCPUParallel, runtime.NumCPU(), floor, floor/r.SlowestSingle)
 	}
 	fmt.Fprintf(w, "TypeScript SDK connect+discovery, one sample: %.0fµs\n", r.ConnectTS)
 }

@@ -41,6 +41,9 @@ type results struct {
 	// Close included (resolution: 10 ms over all connects; 0 when it
 	// cannot be read).
 	ServerCPUConnectOurs, ServerCPUConnectRaw float64
+	// CPU per connect+discovery in the timed parallel rounds (Close not
+	// included, as in their timing): mcpls's process and the servers'.
+	CPUParallelOurs, ServerCPUParallel float64
 }
 
 // p50 returns the median of samples in microseconds.
@@ -221,10 +224,20 @@ func connectOnce(ctx context.Context, url string) (func(), error) {
 	return func() { s.Close() }, nil
 }
 
+// parallel is what measureParallel found, in microseconds.
+type parallel struct {
+	All, Slowest float64 // DiscoverAll p50; the slowest single server's p50
+	// CPU per connect+discovery during the timed DiscoverAll rounds: this
+	// process's, and the servers' (0 when server is nil or unreadable).
+	ClientCPU, ServerCPU float64
+}
+
 // measureParallel times DiscoverAll over every URL and, in the same
-// rounds, each URL alone; it returns the parallel p50 and the slowest
-// single server's p50.
-func measureParallel(ctx context.Context, urls []string, c config) (all, slowest float64, err error) {
+// rounds, each URL alone, and what CPU the parallel rounds cost; server,
+// when not nil, reads the server process's CPU time.
+func measureParallel(ctx context.Context, urls []string, c config, server func() time.Duration) (parallel, error) {
+	var p parallel
+	var clientCPU, serverCPU time.Duration
 	targets := make([]mcp.Target, len(urls))
 	for i, u := range urls {
 		targets[i] = target(fmt.Sprintf("echo-%d", i), u)
@@ -235,26 +248,39 @@ func measureParallel(ctx context.Context, urls []string, c config) (all, slowest
 		for i, u := range urls {
 			d, err := timeOne(func() (func(), error) { return connectOnce(ctx, u) })
 			if err != nil {
-				return 0, 0, err
+				return p, err
 			}
 			if round >= 2 { // the first two rounds warm up
 				singles[i] = append(singles[i], d)
 			}
 		}
+		cpu0, srv0 := cpuTime(), serverTime(server)
 		start := time.Now()
 		results := mcp.DiscoverAll(ctx, targets, nil)
 		d := time.Since(start)
+		cpu1, srv1 := cpuTime(), serverTime(server)
 		if err := closeAll(results); err != nil {
-			return 0, 0, err
+			return p, err
 		}
 		if round >= 2 {
 			alls = append(alls, d)
+			clientCPU += cpu1 - cpu0
+			serverCPU += srv1 - srv0
 		}
 	}
 	for _, s := range singles {
-		slowest = max(slowest, p50(s))
+		p.Slowest = max(p.Slowest, p50(s))
 	}
-	return p50(alls), slowest, nil
+	connects := float64(len(alls) * len(urls))
+	p.All, p.ClientCPU, p.ServerCPU = p50(alls), us(clientCPU)/connects, us(serverCPU)/connects
+	return p, nil
+}
+
+func serverTime(server func() time.Duration) time.Duration {
+	if server == nil {
+		return 0
+	}
+	return server()
 }
 
 // closeAll closes the sessions of DiscoverAll and returns its first error.
@@ -317,9 +343,11 @@ func run(ctx context.Context, c config) (*results, error) {
 	if err := measureConnect(ctx, srv.URLs[0], c, srv.CPU, &r); err != nil {
 		return nil, err
 	}
-	if r.ParallelAll, r.SlowestSingle, err = measureParallel(ctx, srv.URLs, c); err != nil {
+	par, err := measureParallel(ctx, srv.URLs, c, srv.CPU)
+	if err != nil {
 		return nil, err
 	}
+	r.ParallelAll, r.SlowestSingle, r.CPUParallelOurs, r.ServerCPUParallel = par.All, par.Slowest, par.ClientCPU, par.ServerCPU
 	if c.Delay > 0 {
 		remote, err := startServers(c.Servers, c.Delay)
 		if err != nil {
@@ -328,9 +356,11 @@ func run(ctx context.Context, c config) (*results, error) {
 		defer remote.Close()
 		rounds := c
 		rounds.Parallel = max(1, c.Parallel/3)
-		if r.ParallelRemote, r.SlowestRemote, err = measureParallel(ctx, remote.URLs, rounds); err != nil {
+		par, err := measureParallel(ctx, remote.URLs, rounds, nil)
+		if err != nil {
 			return nil, err
 		}
+		r.ParallelRemote, r.SlowestRemote = par.All, par.Slowest
 	}
 	if !c.SkipNode {
 		ts, err := measureTS(ctx, srv.URLs[0], c)
