@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"mcpls/internal/complete"
 	"mcpls/internal/config"
@@ -162,6 +163,20 @@ func CompleteNames(f *config.File, offset int, catalogs Catalogs) (Names, bool) 
 	return c.names()
 }
 
+// CatalogNames returns the Names of each kind of target cat offers, at no
+// cursor: for a caller that prepares what it derives from them (see
+// Memo) before a completion asks.
+func CatalogNames(cat *mcp.Catalog) []Names {
+	ix := indexOf(cat)
+	var out []Names
+	for _, kind := range []string{config.RequestTool, config.RequestPrompt, config.RequestResource} {
+		if set := ix.targetSet(kind); set != nil && len(set.items) > 0 {
+			out = append(out, Names{set: set})
+		}
+	}
+	return out
+}
+
 // Names are the items of a catalog's targets of one kind completed at a
 // cursor. The items are shared by every completion on the catalog; only
 // the range they replace and their filter text depend on the cursor.
@@ -196,9 +211,15 @@ func (n Names) Items() []complete.Item {
 // catalog and kind of target and keeping the result as long as the
 // catalog's index. It has one slot: one caller (the LSP layer) uses it.
 func (n Names) Memo(build func() any) any {
-	n.set.memoOnce.Do(func() { n.set.memo = build() })
+	n.set.memoOnce.Do(func() {
+		n.set.memo = build()
+		n.set.memoized.Store(true)
+	})
 	return n.set.memo
 }
+
+// Memoized reports whether Memo has built its result.
+func (n Names) Memoized() bool { return n.set.memoized.Load() }
 
 // nameItems are the items of a catalog's targets, built on first use:
 // catalogs are immutable, and only the range and the filter text of an
@@ -215,6 +236,7 @@ type targetItems struct {
 
 	memoOnce sync.Once
 	memo     any // Names.Memo's
+	memoized atomic.Bool
 }
 
 // targetSet returns the built items of the targets of kind ("tool",

@@ -126,3 +126,29 @@ func TestNameListFallsBack(t *testing.T) {
 		t.Errorf("plain completion lists %d items, want 2", len(items))
 	}
 }
+
+// TestWarmNameLists: once a document's diagnostics ran, its catalogs'
+// name lists are encoded in the background, before any completion.
+func TestWarmNameLists(t *testing.T) {
+	cat := nameListCatalog()
+	catalogs := requests.Catalogs(func(string) (*mcp.Catalog, time.Time, bool) { return cat, time.Time{}, true })
+	text := []byte(`{ "mcpServers": { "s1": { "type": "http", "url": "http://127.0.0.1:1/mcp" } } }`)
+	doc := newDocument("file:///t/.mcp.json", 1, text)
+	s := &Server{client: &client{ctx: t.Context()}}
+	for _, n := range requests.CatalogNames(cat) {
+		if n.Memoized() {
+			t.Fatal("a name list was encoded before the test asked")
+		}
+	}
+	s.warmNameLists(doc.analysis.load(doc.Path, doc.Text), catalogs)
+	s.client.wg.Wait()
+	names := requests.CatalogNames(cat)
+	if len(names) != 3 {
+		t.Fatalf("CatalogNames gave %d kinds, want tools, prompts and resources", len(names))
+	}
+	for _, n := range names {
+		if !n.Memoized() {
+			t.Errorf("a name list of %d items is still to encode", len(n.Shared()))
+		}
+	}
+}

@@ -33,7 +33,8 @@ const fmt = (x) => (x === undefined || x === null || Number.isNaN(x) || !Number.
 const verdict = (x, max) => (x === undefined || Number.isNaN(x) ? 'MISSING' : x <= max ? 'ok' : 'MISSED');
 
 console.log(`document: ${m.doc?.path ?? '?'} (${m.doc ? (m.doc.bytes / 1024).toFixed(0) : '?'} KiB, ${m.doc?.lines ?? '?'} lines), tools served by mcpls demo-server`);
-console.log(`samples: mcpls ${m.metrics?.edit?.n ?? '?'} edits; ${js.map((j, i) => `${name(jsonPaths[i])} ${j.metrics?.edit?.n ?? '?'}`).join(', ')}`);
+const completions = (r) => Object.entries(r.metrics ?? {}).find(([k]) => k.startsWith('completion['))?.[1]?.n ?? '?';
+console.log(`samples: mcpls ${m.metrics?.edit?.n ?? '?'} edits; ${js.map((j, i) => `${name(jsonPaths[i])} ${j.metrics?.edit?.n ?? '?'}`).join(', ')}; completions per position: ${[m, ...js].map(completions).join(', ')}`);
 console.log(`mcpls: catalogs validated ${fmt(m.metrics?.ready)} ms after didOpen; diagnostics on the unedited document: ${m.baseline?.count ?? '?'}${m.baseline?.count ? ` (first: ${m.baseline.sample[0].split('\n')[0]})` : ''}`);
 console.log('');
 

@@ -10,7 +10,7 @@
 // schema-table.mjs.
 //
 //   node schema.mjs --server CMD --doc DOC --plan PLAN --out OUT.json
-//        [--schema SCHEMA.json] [--init-options JSON] [--iterations N] [--ready-timeout-ms MS]
+//        [--schema SCHEMA.json] [--init-options JSON] [--iterations N] [--completions N] [--ready-timeout-ms MS]
 //        [--wait-connected 1]  (mcpls: also wait until every server is connected)
 //
 // Run it from a folder whose node_modules holds vscode-languageserver-protocol
@@ -32,7 +32,8 @@ function args() {
         const k = a[i].replace(/^--/, '').replace(/-(.)/g, (_, c) => c.toUpperCase());
         o[k] = a[i + 1];
     }
-    for (const k of ['iterations', 'readyTimeoutMs', 'timeoutMs']) o[k] = Number(o[k]);
+    o.completions ??= o.iterations; // samples per completion position
+    for (const k of ['iterations', 'completions', 'readyTimeoutMs', 'timeoutMs']) o[k] = Number(o[k]);
     if (!o.server || !o.doc || !o.plan || !o.out) {
         console.error('usage: node schema.mjs --server CMD --doc DOC --plan PLAN --out OUT.json [--schema S] [--init-options JSON] [--iterations N]');
         process.exit(2);
@@ -186,7 +187,7 @@ async function main() {
     for (const c of plan.completions) {
         const ms = [];
         let items = 0;
-        for (let i = 0; i < o.iterations; i++) {
+        for (let i = 0; i < o.completions; i++) {
             t0 = now();
             const r = await conn.sendRequest('textDocument/completion', { textDocument: { uri: docUri }, position: { line: c.line, character: c.character } });
             ms.push(now() - t0);

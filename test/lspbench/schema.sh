@@ -13,8 +13,10 @@
 # argument a value of the wrong type.
 #
 # Env: LSPBENCH_SRC (default ../shared/tools/lspbench beside the repo),
-# BENCH_ITERATIONS (mcpls edits and completions, default 96: every planned
-# edit once), BENCH_JSON_ITERATIONS (the JSON server with the oneOf schema,
+# BENCH_ITERATIONS (mcpls edits, default 96: every planned edit once),
+# BENCH_COMPLETIONS (completions timed per position on every
+# server, default 400: with fewer than 100 samples a p99 is the maximum),
+# BENCH_JSON_ITERATIONS (the JSON server with the oneOf schema,
 # its fast path, ~0.8 s a sample, default 20), BENCH_JSON_IFTHEN_ITERATIONS
 # (the JSON server with gen.mjs's default if/then schema, ~3 s a sample,
 # default 5; 0 skips it), MCPLS (default bin/mcpls).
@@ -22,6 +24,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 name=bench-schema
 iterations=${BENCH_ITERATIONS:-96}
+completions=${BENCH_COMPLETIONS:-400}
 json_iterations=${BENCH_JSON_ITERATIONS:-20}
 ifthen_iterations=${BENCH_JSON_IFTHEN_ITERATIONS:-5}
 # shellcheck source=setup.sh
@@ -46,7 +49,7 @@ rm -f docs/large.schema-bench.*
 mkdir -p schema-bench
 node "$here/schema-doc.mjs" docs/large.mcp.json docs/mcp-bench.oneof.schema.json "$url" \
 	schema-bench/large.schema-bench.mcp.json schema-bench/large.schema-bench.plan.json >&2
-common=(--doc schema-bench/large.schema-bench.mcp.json --plan schema-bench/large.schema-bench.plan.json)
+common=(--doc schema-bench/large.schema-bench.mcp.json --plan schema-bench/large.schema-bench.plan.json --completions "$completions")
 
 run() { # name, then driver arguments; a failed run is reported in the table
 	local name=$1
