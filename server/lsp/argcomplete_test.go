@@ -146,13 +146,21 @@ func after(text, s string, n int) int {
 	return at + len(s)
 }
 
-func TestServerCompletesArgumentsAndVariables(t *testing.T) {
-	// The answers are the point here; the cap is TestServerCompletionFailures'.
+// startAnswering starts a counting demo server that answers, and an
+// editor on it that waits for the answers as long as a test may: for tests
+// about the answers, not about the cap on waiting for them (that is
+// TestServerCompletionFailures').
+func startAnswering(t *testing.T) (context.Context, *countingDemo, *mcpWorld) {
+	t.Helper()
 	lsp.SetArgWait(t, timeout)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
+	t.Cleanup(cancel)
 	d := startCountingDemo(t, passThrough)
-	w := startMCP(t, ctx, "", nil)
+	return ctx, d, startMCP(t, ctx, "", nil)
+}
+
+func TestServerCompletesArgumentsAndVariables(t *testing.T) {
+	ctx, d, w := startAnswering(t)
 	text := configText(d.url,
 		`{ "server": "demo", "description": "😀 ü", "prompt": "greet", "arguments": { "style": "pirate", "name": "a" } }`,
 		`{ "server": "demo", "resource": "demo://users/carol/notes/" }`,
@@ -243,12 +251,7 @@ func TestServerCompletesArgumentsAndVariables(t *testing.T) {
 // makes one call, for the latest; the superseded return at once, marked
 // incomplete.
 func TestServerCompletionDebounces(t *testing.T) {
-	// The answers are the point here; the cap is TestServerCompletionFailures'.
-	lsp.SetArgWait(t, timeout)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	d := startCountingDemo(t, passThrough)
-	w := startMCP(t, ctx, "", nil)
+	ctx, d, w := startAnswering(t)
 	text := configText(d.url, `{ "server": "demo", "prompt": "code_review", "arguments": { "language": "javascript" } }`)
 	w.open(t, ctx, text)
 	w.connect(t, ctx)

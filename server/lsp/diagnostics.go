@@ -161,12 +161,8 @@ func (s *Server) computeDiagnostics(_ context.Context, job diagJob) *protocol.Pu
 		a, text = &analysis{}, data
 	}
 	env := fileEnv{WorkspaceFolder: job.folder, UserHome: userHome()}
-	catalogs := s.mcp.catalogs(job.uri)
-	res := diagnose(a, job.path, text, env, catalogs, s.valid.get(job.uri))
+	res := diagnose(a, job.path, text, env, s.mcp.catalogs(job.uri), s.valid.get(job.uri))
 	p.Diagnostics = res.diagnostics
-	if job.doc != nil {
-		s.warmNameLists(a.load(job.path, text), catalogs)
-	}
 	s.watch.setEnvFiles(job.path, res.envFiles)
 	return p
 }

@@ -530,6 +530,9 @@ func (m *mcpServers) changed(k serverKey) {
 		m.s.diagnoseOpen(doc)
 	}
 	m.s.refreshLenses()
+	if cat, _, ok := m.catalogs(k.uri)(k.name); ok {
+		m.s.warmNameLists(cat)
+	}
 }
 
 // forgetIdle drops the entries of the config file u that hold nothing a

@@ -18,8 +18,8 @@ import (
 	"go.lsp.dev/protocol"
 
 	"mcpls/internal/complete"
-	"mcpls/internal/config"
 	"mcpls/internal/jsonc"
+	"mcpls/internal/mcp"
 	"mcpls/internal/requests"
 )
 
@@ -201,21 +201,15 @@ func nameListAt(dst []byte, a *analysis, path string, text []byte, lines *jsonc.
 	return e.appendNameList(dst, lines, n), true
 }
 
-// warmNameLists encodes in the background the name lists of the catalogs
-// of f's servers that are not encoded yet, so that the first completion of
-// a tool name does not pay for encoding hundreds of items (10 ms for 500).
-// Servers sharing a catalog share its lists.
-func (s *Server) warmNameLists(f *config.File, catalogs requests.Catalogs) {
+// warmNameLists encodes in the background the name lists of cat that are
+// not encoded yet, so that the first completion of a tool name does not
+// pay for encoding hundreds of items (10 ms for 500). Servers sharing a
+// catalog share its lists: the first to get it encodes them.
+func (s *Server) warmNameLists(cat *mcp.Catalog) {
 	var cold []requests.Names
-	for _, srv := range f.Servers {
-		cat, _, ok := catalogs(srv.Name)
-		if !ok {
-			continue
-		}
-		for _, n := range requests.CatalogNames(cat) {
-			if !n.Memoized() {
-				cold = append(cold, n)
-			}
+	for _, n := range requests.CatalogNames(cat) {
+		if !n.Memoized() {
+			cold = append(cold, n)
 		}
 	}
 	if len(cold) == 0 {

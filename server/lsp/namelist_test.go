@@ -127,20 +127,17 @@ func TestNameListFallsBack(t *testing.T) {
 	}
 }
 
-// TestWarmNameLists: once a document's diagnostics ran, its catalogs'
-// name lists are encoded in the background, before any completion.
+// TestWarmNameLists: a catalog's name lists are encoded in the background
+// when it arrives, before any completion.
 func TestWarmNameLists(t *testing.T) {
 	cat := nameListCatalog()
-	catalogs := requests.Catalogs(func(string) (*mcp.Catalog, time.Time, bool) { return cat, time.Time{}, true })
-	text := []byte(`{ "mcpServers": { "s1": { "type": "http", "url": "http://127.0.0.1:1/mcp" } } }`)
-	doc := newDocument("file:///t/.mcp.json", 1, text)
 	s := &Server{client: &client{ctx: t.Context()}}
 	for _, n := range requests.CatalogNames(cat) {
 		if n.Memoized() {
 			t.Fatal("a name list was encoded before the test asked")
 		}
 	}
-	s.warmNameLists(doc.analysis.load(doc.Path, doc.Text), catalogs)
+	s.warmNameLists(cat)
 	s.client.wg.Wait()
 	names := requests.CatalogNames(cat)
 	if len(names) != 3 {
